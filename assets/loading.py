@@ -1,0 +1,140 @@
+"""Loading one source folder of the inbox into its raw table: the part every source shares.
+
+A source module (assets/<source>.py) declares its folder, file names, delimiter and contract rules as a
+`Source`; this module reads every matching file (text or Excel), types it through assets.contract and
+appends it to `raw.<table>` with lineage. The table is rebuilt from all files on every load, so a file that
+disappears from the inbox disappears from raw too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from assets.contract import (
+    Check,
+    ContractError,
+    LoadContext,
+    load_text_table,
+    match_columns,
+    read_header,
+    sha256_of,
+    source_files,
+    stage_delimited,
+)
+from assets.raw_schema import RawTable
+
+
+@dataclass(frozen=True)
+class Source:
+    folder: str
+    patterns: tuple[str, ...]
+    table: RawTable
+    description: str
+    delimiter: str = ";"
+    missing: tuple[str, ...] = ()
+    checks: tuple[Check, ...] = ()
+    unique_key: tuple[str, ...] = ()
+    identical_repeats_ok: bool = False
+    derived_sql: dict[str, str] = field(default_factory=dict)
+    # per-file rules that depend on the file name (e.g. "dates inside the file's year")
+    file_checks: Callable[[Path], tuple[Check, ...]] | None = None
+    # a loader of its own for formats that are not plain delimited text (GeoJSON)
+    custom_loader: Callable[[duckdb.DuckDBPyConnection, Path, str, str, LoadContext], int] | None = None
+
+
+def load_source(con: duckdb.DuckDBPyConnection, source: Source, ctx: LoadContext) -> dict:
+    """(Re)build raw.<table> from every file of the source's folder. Returns load statistics."""
+    con.execute("create schema if not exists raw")
+    con.execute(source.table.ddl())
+    files = source_files(ctx.inbox / source.folder, source.patterns)
+    rows_total = 0
+    file_stats = []
+    for path in files:
+        rel = ctx.relative(path)
+        sha = sha256_of(path)
+        if source.custom_loader is not None:
+            n = source.custom_loader(con, path, rel, sha, ctx)
+        else:
+            n = _load_tabular_file(con, source, path, rel, sha, ctx)
+        rows_total += n
+        stat = {"fil": rel, "sha256": sha, "raekker": n, "kilde": source.table.name}
+        file_stats.append(stat)
+        ctx.files.append(stat)
+    return {"filer": file_stats, "raekker": rows_total}
+
+
+def _load_tabular_file(con, source: Source, path: Path, rel: str, sha: str, ctx: LoadContext) -> int:
+    if path.suffix.lower() == ".xlsx":
+        header, header_row = stage_excel(con, path, rel, source.table)
+        positions = match_columns(source.table, header, rel, line=header_row)
+    else:
+        header = read_header(path, rel, source.delimiter)
+        positions = match_columns(source.table, header, rel)
+        stage_delimited(con, path, rel, header, source.delimiter)
+    checks = source.checks + (source.file_checks(path) if source.file_checks else ())
+    try:
+        return load_text_table(
+            con, "_staging", source.table, rel, positions,
+            missing=source.missing, checks=checks, unique_key=source.unique_key,
+            identical_repeats_ok=source.identical_repeats_ok, derived_sql=source.derived_sql,
+            sha256=sha, loaded_at=ctx.loaded_at,
+        )
+    finally:
+        con.execute("drop table if exists _staging")
+
+
+def stage_excel(con: duckdb.DuckDBPyConnection, path: Path, rel: str, table: RawTable) -> tuple[list[str], int]:
+    """Read the first sheet into temp table `_staging` as text; the header is the first row that names the
+    contract's required columns (title rows above it are skipped). Line numbers are sheet rows."""
+    import openpyxl
+    import pandas as pd
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken workbook
+        raise ContractError(rel, f"not a readable Excel workbook ({type(exc).__name__}: {exc})") from None
+    sheet = workbook.worksheets[0]
+    required = {c.header.lower() for c in table.columns if c.required}
+    header: list[str] | None = None
+    header_row = 0
+    records: list[list[str | None]] = []
+    lines: list[int] = []
+    for row_number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if header is None:
+            names = [str(v).strip() if v is not None else "" for v in row]
+            if required <= {n.lower() for n in names}:
+                header, header_row = names, row_number
+            elif row_number >= 20:
+                break
+            continue
+        if all(v is None or str(v).strip() == "" for v in row):
+            continue
+        records.append([_excel_text(v) for v in row[: len(header)]] + [None] * (len(header) - len(row)))
+        lines.append(row_number)
+    workbook.close()
+    if header is None:
+        names = ", ".join(sorted(c.header for c in table.columns if c.required))
+        raise ContractError(rel, f"no header row with the contract's columns ({names}) in the first 20 rows "
+                            f"of sheet '{sheet.title}'", line=1)
+    frame = pd.DataFrame(records, columns=[f"c{i}" for i in range(len(header))], dtype="object")
+    frame["kildelinje"] = pd.Series(lines, dtype="int64")
+    con.register("_excel_frame", frame)
+    cols = ", ".join(f'cast("c{i}" as VARCHAR) as "c{i}"' for i in range(len(header)))
+    con.execute(f"create or replace temp table _staging as select {cols}, kildelinje from _excel_frame")
+    con.unregister("_excel_frame")
+    return header, header_row
+
+
+def _excel_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ") if hasattr(value, "hour") and (value.hour or value.minute) else \
+            value.strftime("%Y-%m-%d")
+    return str(value)

@@ -1,0 +1,137 @@
+"""The command line: `tryghed run` and `tryghed sample`.
+
+Imports are deferred to the command that needs them: `tryghed sample` never loads Dagster or dbt, and
+`tryghed run` loads them once, in this process (the in-process executor; no process per step).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tryghed", description="Amager Partnerskab's indicator pipeline.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="load the inbox, build and test every mart, publish them")
+    run.add_argument("--inbox", type=Path, help="inbox folder (default: data/sample or $TRYGHED_INBOX)")
+    run.add_argument("--warehouse", type=Path, help="output folder (default: warehouse or $TRYGHED_WAREHOUSE)")
+
+    sample = commands.add_parser("sample", help="write a deterministic sample inbox")
+    sample.add_argument("--out", type=Path, required=True, help="folder to write the inbox into")
+    sample.add_argument("--seed", type=int, default=2025)
+    sample.add_argument("--years", default="2014-2025", help="first-last survey/police year, e.g. 2014-2025")
+    sample.add_argument("--scale", type=float, default=1.0, help="volume factor (1.0 = the bundled sample)")
+
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return command_run(args.inbox, args.warehouse)
+    if args.command == "sample":
+        return command_sample(args.out, args.seed, args.years, args.scale)
+    return 2
+
+
+def command_sample(out: Path, seed: int, years: str, scale: float) -> int:
+    from samplegen import generate
+
+    try:
+        first, last = (int(y) for y in years.split("-", 1))
+    except ValueError:
+        print(f"tryghed: --years must look like 2014-2025, not {years!r}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    summary = generate(out, seed=seed, years=(first, last), scale=scale)
+    for folder, count in summary.items():
+        print(f"  {folder}: {count}")
+    print(f"sample written to {out} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def command_run(inbox: Path | None, warehouse: Path | None) -> int:
+    started = time.perf_counter()
+    print("tryghed: starting (loading Dagster and dbt)…", flush=True)
+    from orchestration.config import settings_from_env
+
+    settings = settings_from_env().with_paths(inbox, warehouse)
+    if not settings.inbox.is_dir():
+        print(f"tryghed: run failed: inbox {settings.inbox} is not a folder", file=sys.stderr)
+        return 1
+    result, handler = execute(settings)
+    elapsed = time.perf_counter() - started
+    if not result.success:
+        reason = handler.failures[0] if handler.failures else "see the log above"
+        if handler.failed_checks:
+            reason += f" (failed checks: {', '.join(handler.failed_checks[:3])})"
+        print(f"tryghed: run failed after {elapsed:.0f} s, nothing was published: {reason}", file=sys.stderr)
+        return 1
+    print()
+    print(goal_table(settings))
+    if handler.warnings:
+        print(f"\nAdvarsler ({len(handler.warnings)}):")
+        for warning in handler.warnings:
+            print(f"  - {warning}")
+    print(f"\nPublished to {settings.marts_dir} (catalog {settings.catalog}) in {elapsed:.0f} s")
+    return 0
+
+
+def execute(settings):
+    """Run the whole job in this process; returns Dagster's result and the progress handler."""
+    import dagster as dg
+
+    from orchestration.definitions import alt_job, build_definitions
+    from orchestration.progress import ProgressHandler, progress_logger
+
+    handler = ProgressHandler()
+    defs = build_definitions(settings)
+    defs = dg.Definitions.merge(defs, dg.Definitions(loggers={"fremdrift": progress_logger(handler)}))
+    job = defs.resolve_job_def(alt_job.name)
+    instance = dg.DagsterInstance.get() if _has_dagster_home() else dg.DagsterInstance.ephemeral()
+    result = job.execute_in_process(instance=instance, raise_on_error=False)
+    return result, handler
+
+
+def _has_dagster_home() -> bool:
+    import os
+
+    return bool(os.environ.get("DAGSTER_HOME"))
+
+
+def goal_table(settings) -> str:
+    """The goal status of the latest year, from the published mart (what the Finance Committee sees)."""
+    import duckdb
+
+    path = settings.marts_dir / "fct_maalopfyldelse.parquet"
+    con = duckdb.connect()
+    rows = con.execute(
+        f"""select aar, maal_id, beskrivelse, vaerdi, maalvaerdi, enhed, opfyldt, tendens
+            from read_parquet('{path}')
+            where aar = (select max(aar) from read_parquet('{path}') where vaerdi is not null)
+            order by maal_id"""
+    ).fetchall()
+    con.close()
+    if not rows:
+        return "Målopfyldelse: no data"
+    lines = [f"Målopfyldelse {rows[0][0]} (fct_maalopfyldelse)",
+             f"{'mål':<4} {'værdi':>9} {'mål':>9}  {'opfyldt':<8} {'tendens':<10} beskrivelse"]
+    for _aar, maal_id, beskrivelse, vaerdi, maalvaerdi, enhed, opfyldt, tendens in rows:
+        status = {True: "ja", False: "nej", None: "ingen data"}[opfyldt]
+        lines.append(
+            f"{maal_id:<4} {_fmt(vaerdi, enhed):>9} {_fmt(maalvaerdi, enhed):>9}  {status:<8} "
+            f"{(tendens or ''):<10} {beskrivelse}"
+        )
+    return "\n".join(lines)
+
+
+def _fmt(value, unit) -> str:
+    if value is None:
+        return "–"
+    if unit and ("andel" in unit or unit == "pct"):
+        return f"{100 * value:.1f} %"
+    return f"{value:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""The one Definitions object: raw assets → dbt models and tests → publishing, and the job that runs them."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from assets.publish import build_publish_asset
+from assets.raw_assets import RAW_ASSETS
+from orchestration.config import MARTS, settings_from_env
+from orchestration.dbt import dbt_resource, tryghed_dbt_assets
+from orchestration.resources import TryghedResource
+
+
+def _mart_keys() -> list[dg.AssetKey]:
+    keys = [k for k in tryghed_dbt_assets.keys if k.path[-1] in MARTS]
+    missing = set(MARTS) - {k.path[-1] for k in keys}
+    if missing:
+        raise RuntimeError(f"dbt project lacks marts: {', '.join(sorted(missing))}")
+    return keys
+
+
+publicerede_marts = build_publish_asset(_mart_keys())
+
+ALL_ASSETS = [*RAW_ASSETS, tryghed_dbt_assets, publicerede_marts]
+
+# Everything in one run, in one process: start-up is the main cost at this data size.
+alt_job = dg.define_asset_job(
+    "tryghed_alt",
+    selection=dg.AssetSelection.all(),
+    description="Load the inbox, build and test every model, publish the marts.",
+    executor_def=dg.in_process_executor,
+)
+
+
+def build_definitions(settings=None) -> dg.Definitions:
+    settings = settings or settings_from_env()
+    return dg.Definitions(
+        assets=ALL_ASSETS,
+        jobs=[alt_job],
+        resources={"tryghed": TryghedResource.from_settings(settings), "dbt": dbt_resource()},
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_definitions()
