@@ -9,7 +9,6 @@ A reader that opened `marts/` before the swap keeps reading the old, complete re
 sees only the new one. Nothing is written into a published folder after the swap.
 """
 
-from __future__ import annotations
 
 import json
 import os

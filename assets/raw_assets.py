@@ -4,7 +4,6 @@ Asset keys are `raw/<table>`, which is how dagster-dbt names the dbt sources `so
 the dbt models hang off these assets without further mapping.
 """
 
-from __future__ import annotations
 
 from datetime import datetime, timezone
 

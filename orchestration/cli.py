@@ -78,18 +78,29 @@ def command_run(inbox: Path | None, warehouse: Path | None) -> int:
 
 
 def execute(settings):
-    """Run the whole job in this process; returns Dagster's result and the progress handler."""
+    """Run the whole job in this process; returns Dagster's result and the progress handler.
+
+    dbt's own log lines (which dagster-dbt echoes on stdout) go to warehouse/logs/run.log; the terminal
+    gets the compact progress lines.
+    """
+    import contextlib
+
     import dagster as dg
 
     from orchestration.definitions import alt_job, build_definitions
     from orchestration.progress import ProgressHandler, progress_logger
 
-    handler = ProgressHandler()
+    handler = ProgressHandler(stream=sys.stdout)
     defs = build_definitions(settings)
     defs = dg.Definitions.merge(defs, dg.Definitions(loggers={"fremdrift": progress_logger(handler)}))
     job = defs.resolve_job_def(alt_job.name)
     instance = dg.DagsterInstance.get() if _has_dagster_home() else dg.DagsterInstance.ephemeral()
-    result = job.execute_in_process(instance=instance, raise_on_error=False)
+    log_dir = settings.warehouse / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    with (log_dir / "run.log").open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False, run_config={"loggers": {"fremdrift": {}}}
+        )
     return result, handler
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+DBT_PROJECT_DIR = Path(os.environ.get("TRYGHED_DBT_PROJECT_DIR", PROJECT_ROOT / "dbt_project"))
 
 MARTS: tuple[str, ...] = (
     "dim_omraade",

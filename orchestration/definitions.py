@@ -7,7 +7,7 @@ import dagster as dg
 from assets.publish import build_publish_asset
 from assets.raw_assets import RAW_ASSETS
 from orchestration.config import MARTS, settings_from_env
-from orchestration.dbt import dbt_resource, tryghed_dbt_assets
+from orchestration.dbt import tryghed_dbt_assets
 from orchestration.resources import TryghedResource
 
 
@@ -37,7 +37,7 @@ def build_definitions(settings=None) -> dg.Definitions:
     return dg.Definitions(
         assets=ALL_ASSETS,
         jobs=[alt_job],
-        resources={"tryghed": TryghedResource.from_settings(settings), "dbt": dbt_resource()},
+        resources={"tryghed": TryghedResource.from_settings(settings)},
         executor=dg.in_process_executor,
     )
 
