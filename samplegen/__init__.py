@@ -1,0 +1,61 @@
+"""Deterministic sample inbox: every extract of the input contract (extracts.md), made to look like the city.
+
+`generate()` writes one folder per source. The same seed gives byte-identical files (no timestamps, stable
+order, gzip and xlsx with pinned times), so the committed sample in data/sample only changes when the
+generator does. Real geometry (districts, Urbanplanen) comes from samplegen/data; everything else is drawn
+from seeded sub-streams, one per source and year.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import activities, context, geography, police, population, survey
+from ._util import write_csv
+
+SOURCES = ("geo", "survey_kk", "survey_kk_published", "survey_jm", "police", "dst", "kk_befolkning",
+           "befolkning_kvadratnet", "lbf", "aktiviteter")
+DATA = Path(__file__).parent / "data"
+
+
+def _clean(folder: Path) -> Path:
+    """A rerun with other years must not leave stale files behind in the source folders it owns."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in folder.iterdir():
+        if f.is_file():
+            f.unlink()
+    return folder
+
+
+def generate(out: Path, seed: int = 2025, years: tuple[int, int] = (2014, 2025),
+             scale: float = 1.0) -> dict[str, int]:
+    """Write the sample inbox; returns the number of data rows written per source folder."""
+    out = Path(out)
+    yrs = range(years[0], years[1] + 1)
+    d = {s: _clean(out / s) for s in SOURCES}
+    n: dict[str, int] = {}
+
+    n["geo"] = geography.write_geo(d["geo"])
+
+    grid = population.build_grid(seed, tuple(yrs))
+    n["kk_befolkning"] = population.write_kk_befolkning(d["kk_befolkning"], yrs, seed)
+    n["befolkning_kvadratnet"], _ = population.write_grid(d["befolkning_kvadratnet"], grid, seed)
+
+    samples = {y: survey.draw(seed, y, grid, scale) for y in yrs}
+    n["survey_kk"] = sum(survey.write_survey(d["survey_kk"], s) for s in samples.values())
+    n["survey_kk_published"] = survey.write_published(d["survey_kk_published"], samples, seed)
+    n["survey_jm"] = survey.write_jm(d["survey_jm"])
+
+    n["police"], _ = police.write_police(d["police"], seed, yrs, grid, scale)
+
+    n["dst"] = context.write_straf11(d["dst"], yrs, seed) + context.write_folk1a(d["dst"], yrs)
+    n["lbf"] = context.write_lbf(d["lbf"], yrs, seed)
+    n["aktiviteter"], _ = activities.write_activities(d["aktiviteter"], yrs, seed)
+    return n
+
+
+def write_project_lists(folder: Path = DATA) -> None:
+    """The mapping lists the dbt seeds are copied from; kept beside the generator that emits the names."""
+    write_csv(folder / "partnere.csv", ("alias", "partner", "partnertype"), activities.alias_rows())
+    write_csv(folder / "lbf_afdelinger.csv", ("boligorganisation", "afdelingsnr", "omraade_kode"),
+              context.department_mapping_rows())
