@@ -190,15 +190,18 @@ def load_text_table(
     con.execute(
         f"create or replace temp table _typed as select {select_typed}, kildelinje from {staging}"
     )
-    # 2. row rules of the contract (codes, ranges, uniqueness)
-    for check in checks:
-        bad = con.execute(
-            f"select kildelinje from _typed where not coalesce(({check.predicate}), false) "
-            f"order by kildelinje limit 1"
+    # 2. row rules of the contract (codes, ranges), all in one scan; the earliest bad line is reported
+    if checks:
+        firsts = con.execute(
+            "select " + ", ".join(
+                f"min(kildelinje) filter (where not coalesce(({c.predicate}), false))" for c in checks
+            ) + " from _typed"
         ).fetchone()
-        if bad:
+        broken = [(line, check) for line, check in zip(firsts, checks, strict=True) if line is not None]
+        if broken:
+            line, check = min(broken, key=lambda b: b[0])
             col = next((c.header for c in table.columns if c.name == check.column), check.column)
-            raise ContractError(rel, check.message, line=bad[0], column=col)
+            raise ContractError(rel, check.message, line=line, column=col)
 
     # 3. a key that must be unique within the file
     if unique_key:
@@ -221,11 +224,10 @@ def load_text_table(
     cols = [f'"{c.name}"' for c in table.all_columns] + [f'"{n}"' for n in LINEAGE_COLUMNS]
     base = ", ".join(f'"{c.name}"' for c in table.columns)
     select = base + (", " + derived if derived else "")
-    con.execute(
+    n = con.execute(
         f"insert into raw.{table.name} ({', '.join(cols)}) select {select}, ?, ?, kildelinje, ? from _typed",
         [rel, sha256, loaded_at],
-    )
-    n = con.execute("select count(*) from _typed").fetchone()[0]
+    ).fetchone()[0]
     con.execute("drop table _typed")
     return n
 
