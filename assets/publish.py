@@ -165,7 +165,7 @@ def build_publish_asset(mart_keys):
         settings = tryghed.settings()
         with connect(settings.database, read_only=True) as con:
             inputs = inputs_from_raw(con)
-        manifest = publish(settings, context.run_id, inputs, code_version=code_version())
+        manifest = publish(settings, context.run.run_id, inputs, code_version=code_version())
         context.log.info(f"published {len(manifest['raekker'])} marts to {settings.marts_dir}")
         return dg.MaterializeResult(
             metadata={
