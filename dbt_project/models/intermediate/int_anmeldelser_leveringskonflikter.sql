@@ -1,0 +1,40 @@
+{{ config(materialized='view') }}
+-- Contract violation: the same journalnr delivered twice with the same leveret_dato but different
+-- content. We cannot know which row is right, so the test on this model (severity error) fails the
+-- build; each row names the file and line so the police contact can be asked about it.
+with raekker as (
+    select
+        *,
+        md5(cast(struct_pack(
+            anmeldt_dato, gerning_fra, gerning_til, gerningskode, gerningskode_tekst,
+            kommunekode, x_utm32, y_utm32
+        ) as varchar)) as indhold_hash
+    from {{ ref('stg_police__anmeldelser') }}
+),
+
+konflikter as (
+    select
+        journalnr,
+        leveret_dato
+    from raekker
+    group by journalnr, leveret_dato
+    having count(distinct indhold_hash) > 1
+)
+
+select
+    raekker.kildefil,
+    raekker.kildelinje,
+    raekker.journalnr,
+    raekker.leveret_dato,
+    raekker.anmeldt_dato,
+    raekker.gerningskode,
+    raekker.kommunekode,
+    raekker.x_utm32,
+    raekker.y_utm32,
+    raekker.indhold_hash
+from raekker
+inner join konflikter
+    on
+        raekker.journalnr = konflikter.journalnr
+        and raekker.leveret_dato = konflikter.leveret_dato
+order by raekker.journalnr, raekker.kildefil, raekker.kildelinje
