@@ -6,10 +6,11 @@
 with raekker as (
     select
         *,
-        md5(cast(struct_pack(
+        -- DuckDB's 64-bit hash of the content: only compared between rows of the same journalnr
+        hash(
             anmeldt_dato, gerning_fra, gerning_til, gerningskode, gerningskode_tekst,
             kommunekode, x_utm32, y_utm32
-        ) as varchar)) as indhold_hash
+        ) as indhold_hash
     from {{ ref('stg_police__anmeldelser') }}
 ),
 

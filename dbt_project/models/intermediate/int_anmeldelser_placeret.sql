@@ -5,30 +5,27 @@
 with anmeldelser as (
     select
         journalnr,
-        x_utm32,
-        y_utm32
+        x_utm32 as x,
+        y_utm32 as y
     from {{ ref('int_anmeldelser_dedupliceret') }}
     where har_koordinat
 ),
 
 omraader as (
-    select
-        omraade_kode,
-        geom,
-        bbox_xmin,
-        bbox_xmax,
-        bbox_ymin,
-        bbox_ymax
+    select *
     from {{ ref('int_omraader') }}
     where niveau <> 'kommune'
+),
+
+placeringer as (
+    select * from {{ placer_punkter('anmeldelser', 'omraader') }}
 )
 
 select
     anmeldelser.journalnr,
-    omraader.omraade_kode
+    placeringer.omraade_kode
 from anmeldelser
-inner join omraader
+inner join placeringer
     on
-        anmeldelser.x_utm32 between omraader.bbox_xmin and omraader.bbox_xmax
-        and anmeldelser.y_utm32 between omraader.bbox_ymin and omraader.bbox_ymax
-        and st_contains(omraader.geom, st_point(anmeldelser.x_utm32, anmeldelser.y_utm32))
+        anmeldelser.x = placeringer.x
+        and anmeldelser.y = placeringer.y

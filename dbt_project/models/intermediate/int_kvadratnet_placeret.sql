@@ -9,23 +9,22 @@ with celler as (
     where celle_x_utm32 is not null and celle_y_utm32 is not null
 ),
 
-omraader as (
+punkter as (
     select
-        omraade_kode,
-        geom,
-        bbox_xmin,
-        bbox_xmax,
-        bbox_ymin,
-        bbox_ymax
-    from {{ ref('int_omraader') }}
+        celle_x_utm32 as x,
+        celle_y_utm32 as y
+    from celler
+),
+
+placeringer as (
+    select * from {{ placer_punkter('punkter', ref('int_omraader')) }}
 )
 
 select
     celler.celle_id,
-    omraader.omraade_kode
+    placeringer.omraade_kode
 from celler
-inner join omraader
+inner join placeringer
     on
-        celler.celle_x_utm32 between omraader.bbox_xmin and omraader.bbox_xmax
-        and celler.celle_y_utm32 between omraader.bbox_ymin and omraader.bbox_ymax
-        and st_contains(omraader.geom, st_point(celler.celle_x_utm32, celler.celle_y_utm32))
+        celler.celle_x_utm32 = placeringer.x
+        and celler.celle_y_utm32 = placeringer.y

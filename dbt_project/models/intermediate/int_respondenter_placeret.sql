@@ -18,21 +18,31 @@ omraader as (
     select * from {{ ref('int_omraader') }}
 ),
 
+punkter as (
+    select
+        x_utm32 as x,
+        y_utm32 as y
+    from respondenter
+    where har_koordinat
+),
+
+placeringer as (
+    select *
+    from {{ placer_punkter('punkter', "(select * from omraader where niveau <> 'kommune')") }}
+),
+
 efter_koordinat as (
     select
         respondenter.aar,
         respondenter.respondent_id,
-        omraader.omraade_kode,
+        placeringer.omraade_kode,
         'koordinat' as placeret_ved
     from respondenter
-    inner join omraader
+    inner join placeringer
         on
-            respondenter.x_utm32 between omraader.bbox_xmin and omraader.bbox_xmax
-            and respondenter.y_utm32 between omraader.bbox_ymin and omraader.bbox_ymax
-            and st_contains(omraader.geom, st_point(respondenter.x_utm32, respondenter.y_utm32))
-    where
-        respondenter.har_koordinat
-        and omraader.niveau <> 'kommune'
+            respondenter.x_utm32 = placeringer.x
+            and respondenter.y_utm32 = placeringer.y
+    where respondenter.har_koordinat
 ),
 
 efter_bydel_nr as (
