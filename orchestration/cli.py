@@ -119,7 +119,10 @@ def goal_table(settings) -> str:
     rows = con.execute(
         f"""select aar, maal_id, beskrivelse, vaerdi, maalvaerdi, enhed, opfyldt, tendens
             from read_parquet('{path}')
-            where aar = (select max(aar) from read_parquet('{path}') where vaerdi is not null)
+            -- the latest year with safety or crime figures: the plan for the coming year may already
+            -- be in the inbox, but the status is about the year the survey and the police data cover
+            where aar = (select coalesce(max(aar) filter (where maal_id similar to '[12].*'), max(aar))
+                         from read_parquet('{path}') where vaerdi is not null)
             order by maal_id"""
     ).fetchall()
     con.close()
@@ -137,11 +140,17 @@ def goal_table(settings) -> str:
 
 
 def _fmt(value, unit) -> str:
+    """Danish number format: decimal comma, thousands dot; shares as percent, counts whole."""
     if value is None:
         return "–"
-    if unit and ("andel" in unit or unit == "pct"):
-        return f"{100 * value:.1f} %"
-    return f"{value:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    unit = unit or ""
+    if unit.startswith("andel"):
+        text, suffix = f"{100 * value:,.1f}", " %"
+    elif unit.startswith("antal"):
+        text, suffix = f"{value:,.0f}", ""
+    else:
+        text, suffix = f"{value:,.1f}", ""
+    return text.replace(",", "X").replace(".", ",").replace("X", ".") + suffix
 
 
 if __name__ == "__main__":

@@ -1,0 +1,88 @@
+"""Great Expectations suites as Dagster asset checks: one multi-check over every raw table, one over every mart.
+
+One check op per stage, because every validation pays for importing GX (~15 s, once per process) and for a
+GX context: validating a stage's tables together keeps that cost to one import and one context per run.
+
+Per table there is a blocking check `gx_kontrakt` (every error-severity expectation) and one non-blocking
+WARN check per warning note (e.g. `gx_ukortlagt_gerningskode`), so the run summary names the warning.
+Dagster itself skips dbt (downstream of the raw tables) and publishing (downstream of the marts) when a
+blocking check fails with ERROR severity; the op also raises after reporting every result, so the step's
+failure reason — which `tryghed run` prints — names the file, line and column instead of only the check.
+Data Docs: `<warehouse>/docs/quality/index.html` links the raw and the mart stage's sites (one each).
+"""
+
+from collections.abc import Callable, Iterator
+
+import dagster as dg
+
+from expectations.bridge import CONTRACT_CHECK, check_names, to_check_results, validate_tables, write_docs_index
+from expectations.suites import MART, RAW, Suite
+from orchestration.dbt import tryghed_dbt_assets
+from orchestration.resources import TryghedResource
+
+
+class QualityError(Exception):
+    """A table breaks an error-severity expectation; the message names file, line and column (or the mart)."""
+
+
+def _raw_key(suite: Suite) -> dg.AssetKey:
+    return dg.AssetKey(["raw", suite.name])
+
+
+_MART_KEYS = {key.path[-1]: key for key in tryghed_dbt_assets.keys}
+
+
+def _mart_key(suite: Suite) -> dg.AssetKey:
+    return _MART_KEYS[suite.name]
+
+
+def _specs(suites: tuple[Suite, ...], key_for: Callable[[Suite], dg.AssetKey]) -> list[dg.AssetCheckSpec]:
+    specs = []
+    for suite in suites:
+        for name in check_names(suite):
+            contract = name == CONTRACT_CHECK
+            specs.append(dg.AssetCheckSpec(
+                name, asset=key_for(suite), blocking=contract,
+                description=(f"Great Expectations suite for {suite.table} (expectations/suites.py): "
+                             + ("every error-severity expectation; blocks downstream assets." if contract
+                                else f"warning '{name[3:]}', shown without stopping the run.")),
+            ))
+    return specs
+
+
+DOCS_SITES = {"raw": "Rå tabeller (inputkontrakten)", "marts": "Marts (outputkontrakten)"}
+
+
+def _validate(context, tryghed: TryghedResource, stage: str, suites: tuple[Suite, ...],
+              key_for: Callable[[Suite], dg.AssetKey]) -> Iterator[dg.AssetCheckResult]:
+    settings = tryghed.settings()
+    root = settings.warehouse / "docs" / "quality"
+    site = root / stage
+    results = validate_tables(settings.database, [s.table for s in suites], site)
+    write_docs_index(root, DOCS_SITES)
+    errors = []
+    for suite in suites:
+        result = results[suite.table]
+        errors += result.errors
+        yield from to_check_results(result, key_for(suite), docs_index=site / "index.html")
+    context.log.info(f"Data Docs: {site / 'index.html'}")
+    if errors:
+        more = f" (and {len(errors) - 1} more failed expectation(s); see {site / 'index.html'})" \
+            if len(errors) > 1 else ""
+        raise QualityError(f"{errors[0].description}{more}")
+
+
+@dg.multi_asset_check(specs=_specs(RAW, _raw_key), name="gx_raw_tabeller", compute_kind="great_expectations",
+                      description="Great Expectations suites over every raw table (the input contract).")
+def gx_raw_tabeller(context: dg.AssetCheckExecutionContext, tryghed: TryghedResource):
+    yield from _validate(context, tryghed, "raw", RAW, _raw_key)
+
+
+@dg.multi_asset_check(specs=_specs(MART, _mart_key), name="gx_marts", compute_kind="great_expectations",
+                      description="Great Expectations suites over every mart (the output contract).")
+def gx_marts(context: dg.AssetCheckExecutionContext, tryghed: TryghedResource):
+    yield from _validate(context, tryghed, "marts", MART, _mart_key)
+
+
+RAW_CHECKS: list[dg.AssetChecksDefinition] = [gx_raw_tabeller]
+MART_CHECKS: list[dg.AssetChecksDefinition] = [gx_marts]
