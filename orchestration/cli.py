@@ -88,13 +88,14 @@ def execute(settings):
     import dagster as dg
 
     from orchestration.definitions import alt_job, build_definitions
+    from orchestration.instance import run_instance
     from orchestration.progress import ProgressHandler, progress_logger
 
     handler = ProgressHandler(stream=sys.stdout)
     defs = build_definitions(settings)
     defs = dg.Definitions.merge(defs, dg.Definitions(loggers={"fremdrift": progress_logger(handler)}))
     job = defs.resolve_job_def(alt_job.name)
-    instance = dg.DagsterInstance.get() if _has_dagster_home() else dg.DagsterInstance.ephemeral()
+    instance = run_instance()
     log_dir = settings.warehouse / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     with (log_dir / "run.log").open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
@@ -102,12 +103,6 @@ def execute(settings):
             instance=instance, raise_on_error=False, run_config={"loggers": {"fremdrift": {}}}
         )
     return result, handler
-
-
-def _has_dagster_home() -> bool:
-    import os
-
-    return bool(os.environ.get("DAGSTER_HOME"))
 
 
 def goal_table(settings) -> str:

@@ -1,4 +1,4 @@
-"""Great Expectations suites as Dagster asset checks: one multi-check over every raw table, one over every mart.
+"""Great Expectations suites as Dagster asset checks: one multi-check over the raw tables, one over the marts.
 
 One check op per stage, because every validation pays for importing GX (~15 s, once per process) and for a
 GX context: validating a stage's tables together keeps that cost to one import and one context per run.
@@ -7,7 +7,8 @@ Per table there is a blocking check `gx_kontrakt` (every error-severity expectat
 WARN check per warning note (e.g. `gx_ukortlagt_gerningskode`), so the run summary names the warning.
 Dagster itself skips dbt (downstream of the raw tables) and publishing (downstream of the marts) when a
 blocking check fails with ERROR severity; the op also raises after reporting every result, so the step's
-failure reason — which `tryghed run` prints — names the file, line and column instead of only the check.
+failure reason — which `tryghed run` prints — names the file, line and column instead of only the check
+(a raw table's failure is raised as the loaders' ContractError, so it reads like theirs).
 Data Docs: `<warehouse>/docs/quality/index.html` links the raw and the mart stage's sites (one each).
 """
 
@@ -15,7 +16,14 @@ from collections.abc import Callable, Iterator
 
 import dagster as dg
 
-from expectations.bridge import CONTRACT_CHECK, check_names, to_check_results, validate_tables, write_docs_index
+from assets.contract import ContractError
+from expectations.bridge import (
+    CONTRACT_CHECK,
+    check_names,
+    to_check_results,
+    validate_tables,
+    write_docs_index,
+)
 from expectations.suites import MART, RAW, Suite
 from orchestration.dbt import tryghed_dbt_assets
 from orchestration.resources import TryghedResource
@@ -41,20 +49,34 @@ def _specs(suites: tuple[Suite, ...], key_for: Callable[[Suite], dg.AssetKey]) -
     for suite in suites:
         for name in check_names(suite):
             contract = name == CONTRACT_CHECK
-            specs.append(dg.AssetCheckSpec(
-                name, asset=key_for(suite), blocking=contract,
-                description=(f"Great Expectations suite for {suite.table} (expectations/suites.py): "
-                             + ("every error-severity expectation; blocks downstream assets." if contract
-                                else f"warning '{name[3:]}', shown without stopping the run.")),
-            ))
+            specs.append(
+                dg.AssetCheckSpec(
+                    name,
+                    asset=key_for(suite),
+                    blocking=contract,
+                    description=(
+                        f"Great Expectations suite for {suite.table} (expectations/suites.py): "
+                        + (
+                            "every error-severity expectation; blocks downstream assets."
+                            if contract
+                            else f"warning '{name[3:]}', shown without stopping the run."
+                        )
+                    ),
+                )
+            )
     return specs
 
 
 DOCS_SITES = {"raw": "Rå tabeller (inputkontrakten)", "marts": "Marts (outputkontrakten)"}
 
 
-def _validate(context, tryghed: TryghedResource, stage: str, suites: tuple[Suite, ...],
-              key_for: Callable[[Suite], dg.AssetKey]) -> Iterator[dg.AssetCheckResult]:
+def _validate(
+    context,
+    tryghed: TryghedResource,
+    stage: str,
+    suites: tuple[Suite, ...],
+    key_for: Callable[[Suite], dg.AssetKey],
+) -> Iterator[dg.AssetCheckResult]:
     settings = tryghed.settings()
     root = settings.warehouse / "docs" / "quality"
     site = root / stage
@@ -67,19 +89,36 @@ def _validate(context, tryghed: TryghedResource, stage: str, suites: tuple[Suite
         yield from to_check_results(result, key_for(suite), docs_index=site / "index.html")
     context.log.info(f"Data Docs: {site / 'index.html'}")
     if errors:
-        more = f" (and {len(errors) - 1} more failed expectation(s); see {site / 'index.html'})" \
-            if len(errors) > 1 else ""
-        raise QualityError(f"{errors[0].description}{more}")
+        first = errors[0]
+        more = (
+            f" (and {len(errors) - 1} more failed expectation(s); see {site / 'index.html'})"
+            if len(errors) > 1
+            else ""
+        )
+        if first.kildefil:
+            # a raw row breaking the input contract: reported exactly like the loaders report theirs
+            raise ContractError(
+                first.kildefil, first.reason + more, line=first.kildelinje, column=first.column
+            )
+        raise QualityError(f"{first.description}{more}")
 
 
-@dg.multi_asset_check(specs=_specs(RAW, _raw_key), name="gx_raw_tabeller", compute_kind="great_expectations",
-                      description="Great Expectations suites over every raw table (the input contract).")
+@dg.multi_asset_check(
+    specs=_specs(RAW, _raw_key),
+    name="gx_raw_tabeller",
+    compute_kind="great_expectations",
+    description="Great Expectations suites over every raw table (the input contract).",
+)
 def gx_raw_tabeller(context: dg.AssetCheckExecutionContext, tryghed: TryghedResource):
     yield from _validate(context, tryghed, "raw", RAW, _raw_key)
 
 
-@dg.multi_asset_check(specs=_specs(MART, _mart_key), name="gx_marts", compute_kind="great_expectations",
-                      description="Great Expectations suites over every mart (the output contract).")
+@dg.multi_asset_check(
+    specs=_specs(MART, _mart_key),
+    name="gx_marts",
+    compute_kind="great_expectations",
+    description="Great Expectations suites over every mart (the output contract).",
+)
 def gx_marts(context: dg.AssetCheckExecutionContext, tryghed: TryghedResource):
     yield from _validate(context, tryghed, "marts", MART, _mart_key)
 
