@@ -6,10 +6,10 @@ file path from the `duckdb-ext-spatial` package, which ships the build matching 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 

@@ -13,7 +13,7 @@ sees only the new one. Nothing is written into a published folder after the swap
 import json
 import os
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from assets.database import connect
@@ -51,7 +51,7 @@ def check_publishable(con) -> dict[str, int]:
 
 def publish(settings: Settings, run_id: str, inputs: list[dict], code_version: str = "") -> dict:
     """Write a new release aside, then swap it in. Returns the manifest that was published."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     release_name = f"{now:%Y%m%dT%H%M%S}_{run_id[:8]}"
     settings.releases_dir.mkdir(parents=True, exist_ok=True)
     building = settings.releases_dir / f".{release_name}.bygges"
