@@ -75,22 +75,26 @@ def source_files(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
     return sorted(found)
 
 
-def _open_text(path: Path):
-    return gzip.open(path, "rt", encoding="utf-8-sig", newline="") if path.suffix == ".gz" else path.open(
-        "r", encoding="utf-8-sig", newline=""
-    )
+def _open_binary(path: Path):
+    return gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
 
 
 def read_header(path: Path, rel: str, delimiter: str) -> list[str]:
-    """First line of a text file, split on the contract's delimiter, with clear errors for common mistakes."""
+    """First line of a text file, split on the contract's delimiter, with clear errors for common mistakes.
+
+    Only the header line is decoded here (bytes, then UTF-8), so a bad byte further down is reported by
+    the CSV reader with its own line number rather than blamed on line 1.
+    """
     try:
-        with _open_text(path) as fh:
-            first = fh.readline()
+        with _open_binary(path) as fh:
+            raw = fh.readline()
+    except (OSError, EOFError) as exc:
+        raise ContractError(rel, f"cannot be read: {exc}") from None
+    try:
+        first = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ContractError(rel, f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8",
                             line=1) from None
-    except (OSError, EOFError) as exc:
-        raise ContractError(rel, f"cannot be read: {exc}") from None
     first = first.rstrip("\r\n")
     if not first.strip():
         raise ContractError(rel, "the file is empty (no header line)", line=1)

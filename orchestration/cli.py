@@ -85,6 +85,9 @@ def execute(settings):
     """
     import contextlib
 
+    from expectations.worker import prewarm
+
+    prewarm()  # Great Expectations loads in its own process while Dagster loads here
     import dagster as dg
 
     from orchestration.definitions import alt_job, build_definitions

@@ -8,6 +8,7 @@ from assets.publish import build_publish_asset
 from assets.raw_assets import RAW_ASSETS
 from orchestration.config import MARTS, settings_from_env
 from orchestration.dbt import tryghed_dbt_assets
+from orchestration.quality import MART_CHECKS, RAW_CHECKS
 from orchestration.resources import TryghedResource
 
 
@@ -36,6 +37,7 @@ def build_definitions(settings=None) -> dg.Definitions:
     settings = settings or settings_from_env()
     return dg.Definitions(
         assets=ALL_ASSETS,
+        asset_checks=[*RAW_CHECKS, *MART_CHECKS],
         jobs=[alt_job],
         resources={"tryghed": TryghedResource.from_settings(settings)},
         executor=dg.in_process_executor,

@@ -7,6 +7,7 @@ the command can end with the reason in one line.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 
@@ -72,9 +73,8 @@ def failure_reason(error) -> str:
         return "unknown error"
     message = (error.message or "").strip()
     first = message.splitlines()[0] if message else error.cls_name or "error"
-    for prefix in (f"{error.cls_name}: ", "assets.contract.ContractError: "):
-        if first.startswith(prefix):
-            first = first[len(prefix):]
+    # drop Dagster's "module.ClassName: " prefix: the message itself names file, line and column
+    first = re.sub(rf"^([\w.]+\.)?{re.escape(error.cls_name or '')}: ", "", first)
     return first
 
 

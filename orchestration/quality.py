@@ -21,10 +21,10 @@ from expectations.bridge import (
     CONTRACT_CHECK,
     check_names,
     to_check_results,
-    validate_tables,
     write_docs_index,
 )
 from expectations.suites import MART, RAW, Suite
+from expectations.worker import ValidationWorker
 from orchestration.dbt import tryghed_dbt_assets
 from orchestration.resources import TryghedResource
 
@@ -80,7 +80,7 @@ def _validate(
     settings = tryghed.settings()
     root = settings.warehouse / "docs" / "quality"
     site = root / stage
-    results = validate_tables(settings.database, [s.table for s in suites], site)
+    results = ValidationWorker.get().validate(settings.database, [s.table for s in suites], site)
     write_docs_index(root, DOCS_SITES)
     errors = []
     for suite in suites:

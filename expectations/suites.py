@@ -1,0 +1,423 @@
+"""The data-quality suites: what every raw table and every mart must satisfy, in one readable list.
+
+This is the second, declarative layer over the loaders' contract checks (assets/contract.py): an analyst can
+review here, without reading SQL or loader code, what "a good table" means. Each table has
+
+* ``expectations``: (Great Expectations class name, its arguments, severity[, short note]).
+  Severity "error" blocks the run (nothing downstream, nothing published); "warn" shows in the Dagster UI and
+  in `tryghed run`'s summary only. A warn entry's note also names its Dagster check (``gx_<note>``).
+* ``derived``: named yes/no columns computed in DuckDB when the table is read, for rules GX cannot state
+  on one row (a date inside the file's year, every area × year × group present, ...). Each one is expected
+  to be true by an entry in ``expectations``.
+
+Nothing here imports Great Expectations (that costs ~15 s); expectations/bridge.py turns the entries into
+GX objects only when a stage is validated.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+
+from assets.geo import LEVELS
+from assets.rules import KBH_BBOX
+from orchestration.config import DBT_PROJECT_DIR, MARTS, settings_from_env
+
+Entry = tuple  # (class name, kwargs, "error" | "warn") or with a fourth element: a short note
+
+
+@dataclass(frozen=True)
+class Suite:
+    table: str  # schema.table in the working database
+    expectations: tuple[Entry, ...]
+    # name -> SQL (DuckDB) evaluated per row, or (file column the rule is about, SQL) so messages name it
+    derived: dict[str, str | tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def schema(self) -> str:
+        return self.table.split(".", 1)[0]
+
+    @property
+    def name(self) -> str:
+        return self.table.split(".", 1)[1]
+
+
+def _seed(name: str, column: str) -> list:
+    """A column of a dbt seed (project data the team maintains), so suites and dbt share one list."""
+    with (DBT_PROJECT_DIR / "seeds" / name).open(encoding="utf-8") as fh:
+        values = [row[column] for row in csv.DictReader(fh, delimiter=";")]
+    return [int(v) if v.isdigit() else v for v in values]
+
+
+# --- building blocks -------------------------------------------------------------------------------------
+INT = ["int8", "int16", "int32", "int64", "Int8Dtype", "Int16Dtype", "Int32Dtype", "Int64Dtype"]
+FLOAT = ["float32", "float64", "Float64Dtype"] + INT
+TEXT = ["str"]
+DATE = ["datetime64[us]", "datetime64[ns]", "datetime64[ms]", "datetime64[s]"]
+BOOL = ["bool", "BooleanDtype"]
+
+ANSWER_CODES = [1, 2, 3, 4, 5, 9]
+BYDEL_CODES = [*range(1, 11), 99]
+(X_MIN, X_MAX), (Y_MIN, Y_MAX) = KBH_BBOX["x"], KBH_BBOX["y"]
+AREA_CODES = ["101", *(f"BY{n:02d}" for n in range(1, 11)), "AP", "AP_OPR", "AP_DEL_OPR", "AP_DEL_UDV"]
+DISCLOSURE = settings_from_env().diskretion_graense  # person counts below are suppressed (indicators.md)
+
+TIME_CODE = r"^\d{4}(K[1-4]|M(0[1-9]|1[0-2]))?$"  # DST time codes: 2024, 2024K1, 2024M01
+# The year in a contract file name (`anmeldelser_2024_rettelser.csv.gz` -> 2024), as assets/rules.py reads it.
+FILE_YEAR = r"try_cast(regexp_extract(kildefil, '_(\d{4})(_[^/]*)?\.(csv|xlsx)(\.gz)?$', 1) as INTEGER)"
+
+
+def columns(types: dict[str, list[str]]) -> tuple[Entry, ...]:
+    """Required columns exist with their types."""
+    return (
+        ("ExpectTableColumnsToMatchSet", {"column_set": list(types), "exact_match": False}, "error"),
+        *(("ExpectColumnValuesToBeInTypeList", {"column": c, "type_list": t}, "error")
+          for c, t in types.items()),
+    )
+
+
+def not_null(*cols: str) -> tuple[Entry, ...]:
+    return tuple(("ExpectColumnValuesToNotBeNull", {"column": c}, "error") for c in cols)
+
+
+def between(col: str, low=None, high=None, severity: str = "error", note: str | None = None,
+            **extra) -> Entry:
+    kwargs = {"column": col, "min_value": low, "max_value": high, **extra}
+    entry = ("ExpectColumnValuesToBeBetween", kwargs, severity)
+    return (*entry, note) if note else entry
+
+
+def in_set(col: str, values: list, severity: str = "error", note: str | None = None) -> Entry:
+    entry = ("ExpectColumnValuesToBeInSet", {"column": col, "value_set": values}, severity)
+    return (*entry, note) if note else entry
+
+
+def regex(col: str, pattern: str) -> Entry:
+    return ("ExpectColumnValuesToMatchRegex", {"column": col, "regex": pattern}, "error")
+
+
+def contains(col: str, values: list) -> Entry:
+    """Every one of `values` occurs in the column (other values may too)."""
+    return ("ExpectColumnDistinctValuesToContainSet", {"column": col, "value_set": values}, "error")
+
+
+def unique(*cols: str) -> Entry:
+    if len(cols) == 1:
+        return ("ExpectColumnValuesToBeUnique", {"column": cols[0]}, "error")
+    return ("ExpectCompoundColumnsToBeUnique", {"column_list": list(cols)}, "error")
+
+
+def true(col: str, severity: str = "error", note: str | None = None) -> Entry:
+    """A derived yes/no column must be true on every row."""
+    entry = ("ExpectColumnValuesToBeInSet", {"column": col, "value_set": [True]}, severity)
+    return (*entry, note) if note else entry
+
+
+def in_copenhagen(x: str = "x_utm32", y: str = "y_utm32") -> tuple[Entry, ...]:
+    """Inside Copenhagen's bounding box in EPSG:25832 metres; lon/lat (12.6, 55.7) falls far outside."""
+    return (between(x, X_MIN, X_MAX), between(y, Y_MIN, Y_MAX))
+
+
+def previous_year_has_file(table: str) -> str:
+    """True unless the file's year follows a year with no file of the same source (a gap in the series)."""
+    years = f"(select list(distinct {FILE_YEAR}) from {table})"
+    return f"{FILE_YEAR} = list_min({years}) or list_contains({years}, {FILE_YEAR} - 1)"
+
+
+def in_file_year(expression: str) -> str:
+    return f"{expression} is null or {FILE_YEAR} is null or {expression} = {FILE_YEAR}"
+
+
+# --- raw tables: one suite per source --------------------------------------------------------------------
+RAW: tuple[Suite, ...] = (
+    Suite("raw.survey_kk", (
+        *columns({"aar": INT, "respondent_id": TEXT, "bydel_nr": INT, "x_utm32": FLOAT, "y_utm32": FLOAT,
+                  "vaegt": FLOAT, "tryg_nabolag": INT, "tryg_aften_nat": INT, "koen": TEXT,
+                  "aldersgruppe": TEXT}),
+        *not_null("aar", "respondent_id", "vaegt"),
+        in_set("tryg_nabolag", ANSWER_CODES), in_set("tryg_aften_nat", ANSWER_CODES),
+        in_set("bydel_nr", BYDEL_CODES),
+        between("vaegt", 0, None, strict_min=True),
+        in_set("koen", ["M", "K"]),
+        *in_copenhagen(),
+        true("begge_koordinater_eller_ingen"),
+        unique("aar", "respondent_id"),
+        true("aar_som_filnavn"),
+        true("forrige_aars_fil_findes", "warn", "manglende_aarsfil"),
+    ), derived={
+        "begge_koordinater_eller_ingen": ("y_utm32", "(x_utm32 is null) = (y_utm32 is null)"),
+        "aar_som_filnavn": ("aar", in_file_year("aar")),
+        "forrige_aars_fil_findes": previous_year_has_file("raw.survey_kk"),
+    }),
+    Suite("raw.survey_kk_published", (
+        *columns({"aar": INT, "omraade_kode": TEXT, "maal": TEXT, "andel_tryg_pct": FLOAT,
+                  "antal_svar": INT}),
+        *not_null("aar", "omraade_kode", "andel_tryg_pct"),
+        in_set("maal", ["nabolag", "aften_nat"]),
+        between("andel_tryg_pct", 0, 100),
+        between("antal_svar", 0),
+        unique("aar", "omraade_kode", "maal"),
+        true("kendt_omraade", "warn", "ukendt_omraade"),
+    ), derived={
+        "kendt_omraade": ("omraade_kode", "omraade_kode in (select omraade_kode from raw.geo_omraader)"),
+    }),
+    Suite("raw.survey_jm", (
+        *columns({"aar": INT, "boligomraade": TEXT, "andel_grundlaeggende_tryg_pct": FLOAT,
+                  "antal_svar": INT}),
+        *not_null("aar", "boligomraade", "andel_grundlaeggende_tryg_pct"),
+        between("andel_grundlaeggende_tryg_pct", 0, 100),
+        between("antal_svar", 0),
+        unique("aar", "boligomraade"),
+        true("aar_som_filnavn"),
+        in_set("boligomraade", _seed("jm_boligomraader.csv", "boligomraade"), "warn", "ukendt_boligomraade"),
+    ), derived={"aar_som_filnavn": ("aar", in_file_year("aar"))}),
+    Suite("raw.police", (
+        *columns({"journalnr": TEXT, "anmeldt_dato": DATE, "gerning_fra": DATE, "gerning_til": DATE,
+                  "gerningskode": INT, "kommunekode": INT, "x_utm32": FLOAT, "y_utm32": FLOAT,
+                  "leveret_dato": DATE}),
+        *not_null("journalnr", "anmeldt_dato", "gerningskode", "kommunekode", "leveret_dato"),
+        between("gerningskode", 1000, 9999),
+        *in_copenhagen(),
+        true("begge_koordinater_eller_ingen"),
+        ("ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "gerning_til", "column_B": "gerning_fra",
+         "or_equal": True, "ignore_row_if": "either_value_is_missing"}, "error"),
+        true("anmeldt_i_filens_aar"),
+        true("journalnr_entydig_i_levering"),
+        in_set("gerningskode", _seed("gerningskoder.csv", "gerningskode"), "warn", "ukortlagt_gerningskode"),
+        true("forrige_aars_fil_findes", "warn", "manglende_aarsfil"),
+    ), derived={
+        "begge_koordinater_eller_ingen": ("y_utm32", "(x_utm32 is null) = (y_utm32 is null)"),
+        "anmeldt_i_filens_aar": ("anmeldt_dato", in_file_year("year(anmeldt_dato)")),
+        # the same journalnr in one delivery (same leveret_dato) must be an exact repeat, never a variant
+        "journalnr_entydig_i_levering": ("journalnr", "(journalnr, leveret_dato) not in (select (journalnr, "
+        "leveret_dato) from raw.police group by all having count(distinct (anmeldt_dato, gerning_fra, "
+        "gerning_til, gerningskode, gerningskode_tekst, kommunekode, x_utm32, y_utm32)) > 1)"),
+        "forrige_aars_fil_findes": previous_year_has_file("raw.police"),
+    }),
+    Suite("raw.dst_straf11", (
+        *columns({"omraade": TEXT, "overtraed": TEXT, "tid": TEXT, "indhold": FLOAT}),
+        *not_null("omraade", "overtraed", "tid"),
+        regex("omraade", r"^\d{3}$"),
+        regex("overtraed", r"^(TOT|\d{1,4})$"),
+        regex("tid", TIME_CODE),
+        between("indhold", 0),
+        contains("omraade", ["101"]),
+        unique("omraade", "overtraed", "tid"),
+    )),
+    Suite("raw.dst_folk1a", (
+        *columns({"omraade": TEXT, "koen": TEXT, "alder": TEXT, "tid": TEXT, "indhold": FLOAT}),
+        *not_null("omraade", "koen", "alder", "tid"),
+        regex("omraade", r"^\d{3}$"),
+        in_set("koen", ["TOT", "1", "2"]),
+        regex("alder", r"^(IALT|\d{1,3})$"),
+        regex("tid", TIME_CODE),
+        between("indhold", 0),
+        contains("omraade", ["101"]),
+        unique("omraade", "koen", "alder", "civilstand", "tid"),
+    )),
+    Suite("raw.kk_befolkning", (
+        *columns({"aar": INT, "bydel": INT, "alder": INT, "statkode": INT, "personer": INT}),
+        *not_null("aar", "bydel", "personer"),
+        in_set("bydel", BYDEL_CODES),
+        between("alder", 0, 130),
+        between("personer", 0),
+    )),
+    Suite("raw.befolkning_kvadratnet", (
+        *columns({"aar": INT, "celle_id": TEXT, "aldersgruppe": TEXT, "personer": INT, "undertrykt": BOOL,
+                  "celle_x_utm32": FLOAT, "celle_y_utm32": FLOAT}),
+        *not_null("aar", "celle_id"),
+        regex("celle_id", r"^100m_\d{5}_\d{4}$"),
+        between("personer", 0),
+        true("undertrykt_naar_personer_mangler"),
+        unique("aar", "celle_id", "aldersgruppe"),
+        true("aar_som_filnavn"),
+        between("celle_x_utm32", X_MIN, X_MAX, "warn", note="celle_uden_for_koebenhavn"),
+        between("celle_y_utm32", Y_MIN, Y_MAX, "warn", note="celle_uden_for_koebenhavn"),
+        true("forrige_aars_fil_findes", "warn", "manglende_aarsfil"),
+    ), derived={
+        "undertrykt_naar_personer_mangler": ("personer", "undertrykt = (personer is null)"),
+        "aar_som_filnavn": ("aar", in_file_year("aar")),
+        "forrige_aars_fil_findes": previous_year_has_file("raw.befolkning_kvadratnet"),
+    }),
+    Suite("raw.lbf", (
+        *columns({"aar": INT, "boligorganisation": TEXT, "afdelingsnr": TEXT, "beboere_i_alt": INT,
+                  "pct_uden_arbejde_uddannelse": FLOAT, "pct_kun_grundskole": FLOAT,
+                  "pct_indkomst_af_region": FLOAT, "pct_ikke_vestlige": FLOAT, "doemte_faktor": FLOAT,
+                  "pct_elever_over_10pct_fravaer": FLOAT, "pct_10_17_uden_fritidsaktivitet": FLOAT}),
+        *not_null("aar", "boligorganisation", "afdelingsnr"),
+        between("beboere_i_alt", 0),
+        *(between(c, 0, 100) for c in ("pct_uden_arbejde_uddannelse", "pct_kun_grundskole",
+                                       "pct_ikke_vestlige", "pct_elever_over_10pct_fravaer",
+                                       "pct_10_17_uden_fritidsaktivitet")),
+        between("pct_indkomst_af_region", 0), between("doemte_faktor", 0),
+        unique("aar", "boligorganisation", "afdelingsnr"),
+        true("aar_som_filnavn"),
+        true("forrige_aars_fil_findes", "warn", "manglende_aarsfil"),
+    ), derived={
+        "aar_som_filnavn": ("aar", in_file_year("aar")),
+        "forrige_aars_fil_findes": previous_year_has_file("raw.lbf"),
+    }),
+    Suite("raw.geo_omraader", (
+        *columns({"omraade_kode": TEXT, "navn": TEXT, "niveau": TEXT, "overordnet_kode": TEXT,
+                  "gyldig_fra": DATE, "gyldig_til": DATE, "bydel_nr": INT}),
+        *not_null("omraade_kode", "navn", "niveau"),
+        unique("omraade_kode"),
+        in_set("niveau", list(LEVELS)),
+        contains("omraade_kode", AREA_CODES),
+        true("bydel_har_bydel_nr"),
+        ("ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "gyldig_til", "column_B": "gyldig_fra",
+         "or_equal": True, "ignore_row_if": "either_value_is_missing"}, "error"),
+        true("har_geometri"),
+    ), derived={
+        "bydel_har_bydel_nr": ("bydel_nr", "niveau <> 'bydel' or bydel_nr between 1 and 10"),
+        "har_geometri": ("geometry", "geometri_wkt is not null and geometri_wkt <> ''"),
+    }),
+    Suite("raw.aktiviteter", (
+        *columns({"aar": INT, "aktivitet_id": TEXT, "titel": TEXT, "indsatsomraade": INT, "partnere": TEXT,
+                  "budget_kr": FLOAT, "status": TEXT}),
+        *not_null("aar", "aktivitet_id", "indsatsomraade", "status"),
+        in_set("indsatsomraade", [1, 2, 3, 4]),
+        true("kendt_status"),
+        between("budget_kr", 0),
+        unique("aar", "aktivitet_id"),
+        true("aar_som_filnavn"),
+        true("forrige_aars_fil_findes", "warn", "manglende_aarsfil"),
+    ), derived={
+        "kendt_status": ("status", "lower(status) in ('planlagt', 'igang', 'gennemfoert', 'aflyst')"),
+        "aar_som_filnavn": ("aar", in_file_year("aar")),
+        "forrige_aars_fil_findes": previous_year_has_file("raw.aktiviteter"),
+    }),
+)
+
+# --- marts: one suite per published table ----------------------------------------------------------------
+GROUPS_WITH_TARGET = ["borgervendt_i_alt", "fokus_indbrud", "fokus_tyveri_roeveri", "fokus_vold_vaaben"]
+BASELINE_ROWS = ["Antal anmeldelser af borgervendt kriminalitet", "Indbrud", "Tyveri/Røveri", "Vold/Våben"]
+GOALS = ["1a", "1b", "2a", "2b", "2c", "2d", "3"]
+
+
+def share(*cols: str) -> tuple[Entry, ...]:
+    return tuple(between(c, 0, 1) for c in cols)
+
+
+def count(*cols: str) -> tuple[Entry, ...]:
+    return tuple(between(c, 0) for c in cols)
+
+
+def disclosed(col: str) -> Entry:
+    """A published count of persons is empty or at least the disclosure threshold."""
+    return between(col, DISCLOSURE, None)
+
+
+MART: tuple[Suite, ...] = (
+    Suite("marts.dim_omraade", (
+        *not_null("omraade_kode", "navn", "niveau"),
+        unique("omraade_kode"),
+        in_set("niveau", list(LEVELS)),
+        contains("omraade_kode", AREA_CODES),
+        between("areal_km2", 0, None, strict_min=True),
+    )),
+    Suite("marts.fct_tryghed", (
+        *not_null("aar", "omraade_kode", "kilde", "maal", "datagrundlag"),
+        unique("aar", "omraade_kode", "kilde", "maal"),
+        in_set("kilde", ["kk", "jm"]), in_set("maal", ["nabolag", "aften_nat", "grundlaeggende"]),
+        in_set("datagrundlag", ["respondenter", "publiceret"]),
+        *share("andel", "ci_lav", "ci_hoej", "andel_kbh", "p_vaerdi"),
+        true("ci_lav_andel_ci_hoej"),
+        disclosed("antal_svar"),
+        # warn, not error, for now: dbt leaves out a measure with no valid answer at all in an area (seen on
+        # small samples) instead of publishing it empty with a reason; make it "error" once it does
+        true("kk_begge_maal", "warn", "kk_maal_mangler"),
+        true("kk_kommune_og_alle_bydele"),
+        # a share moving more than 10 points in a year (aendring is in percentage points)
+        between("aendring", -10, 10, "warn", note="andel_flyttet_over_10_point"),
+    ), derived={
+        "ci_lav_andel_ci_hoej": "andel is null or ci_lav is null or ci_hoej is null "
+        "or (ci_lav <= andel and andel <= ci_hoej)",
+        # the city survey gives both measures for every area it gives at all ...
+        "kk_begge_maal": "kilde <> 'kk' or "
+        "count(distinct maal) over (partition by aar, omraade_kode, kilde) = 2",
+        # ... and every year has the municipality and all ten districts
+        "kk_kommune_og_alle_bydele": "kilde <> 'kk' or count(distinct omraade_kode) filter "
+        "(where omraade_kode = '101' or omraade_kode like 'BY%') over (partition by aar, kilde, maal) = 11",
+    }),
+    Suite("marts.fct_kriminalitet", (
+        *not_null("aar", "omraade_kode", "gruppe", "antal_anmeldelser"),
+        unique("aar", "omraade_kode", "gruppe"),
+        ("ExpectColumnValuesToMatchRegex", {"column": "gruppe", "regex":
+         r"^(borgervendt_i_alt|sagsomraade_\w+|fokus_(indbrud|tyveri_roeveri|vold_vaaben)"
+         r"|overvaagning_(chikane|haervaerk|narkotika|trusler)|ikke_kortlagt)$"}, "error"),
+        *count("antal_anmeldelser", "befolkning", "pr_1000", "baseline_2024_antal", "baseline_2024_pr_1000",
+               "indeks_2024", "antal_uden_placering"),
+        in_set("befolkning_kilde", ["dst", "kk", "kvadratnet"]),
+        true("maal_kun_paa_maalgrupper"),
+        true("alle_omraader_for_aar_og_gruppe"),
+        true("alle_grupper_for_aar_og_omraade"),
+        true("ingen_huller_i_aarene"),
+    ), derived={
+        "maal_kun_paa_maalgrupper": "coalesce(maal = 'minimum_fastholdelse', false) = (gruppe in ("
+        + ", ".join(f"'{g}'" for g in GROUPS_WITH_TARGET)
+        + ")) and (maal is null or maal = 'minimum_fastholdelse')",
+        "alle_omraader_for_aar_og_gruppe": "count(distinct omraade_kode) over (partition by aar, gruppe) = "
+        "(select count(*) from marts.dim_omraade)",
+        "alle_grupper_for_aar_og_omraade": "count(distinct gruppe) over (partition by aar, omraade_kode) = "
+        "(select count(distinct gruppe) from marts.fct_kriminalitet)",
+        "ingen_huller_i_aarene": "(select count(distinct aar) from marts.fct_kriminalitet) = "
+        "(select max(aar) - min(aar) + 1 from marts.fct_kriminalitet)",
+    }),
+    Suite("marts.fct_kriminalitet_dst", (
+        *not_null("aar", "omraade_kode", "overtraedelse_kode"),
+        unique("aar", "omraade_kode", "overtraedelse_kode"),
+        *count("antal_dst", "antal_politiudtraek", "daekning"),
+        between("antal_kvartaler", 0, 4),
+        true("komplet_er_fire_kvartaler"),
+    ), derived={"komplet_er_fire_kvartaler": "komplet = (antal_kvartaler = 4)"}),
+    Suite("marts.baseline_2024", (
+        *not_null("gerningstype", "maal", "baseline_antal", "omraade_kode", "version", "beregnet",
+                  "fastfrosset"),
+        # exactly the agreement's rows, no more, no fewer
+        ("ExpectColumnDistinctValuesToEqualSet", {"column": "gerningstype", "value_set": BASELINE_ROWS},
+         "error"),
+        in_set("maal", ["Minimum fastholdelse"]),
+        in_set("omraade_kode", ["AP"]),
+        unique("version", "gerningstype"),
+        *count("baseline_antal", "baseline_pr_1000"),
+        true("version_har_alle_raekker"),
+    ), derived={"version_har_alle_raekker": "count(distinct gerningstype) over (partition by version) = 4"}),
+    Suite("marts.fct_aktiviteter", (
+        *not_null("aar", "antal_aktiviteter", "maal"),
+        unique("aar", "indsatsomraade"),
+        in_set("indsatsomraade", [1, 2, 3, 4]),
+        *share("andel_mindst_2_partnere", "maal"),
+        *count("antal_aktiviteter", "antal_med_mindst_2_partnere", "budget_kr"),
+        ("ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "antal_aktiviteter",
+         "column_B": "antal_med_mindst_2_partnere", "or_equal": True}, "error"),
+        true("alle_indsatsomraader_og_total"),
+    ), derived={
+        "alle_indsatsomraader_og_total": "count(distinct indsatsomraade) over (partition by aar) = 4 "
+        "and count(*) filter (where indsatsomraade is null) over (partition by aar) = 1",
+    }),
+    Suite("marts.fct_maalopfyldelse", (
+        *not_null("aar", "maal_id", "beskrivelse"),
+        unique("aar", "maal_id"),
+        in_set("maal_id", GOALS),
+        true("alle_maal_hvert_aar"),
+    ), derived={"alle_maal_hvert_aar": f"count(distinct maal_id) over (partition by aar) = {len(GOALS)}"}),
+    Suite("marts.fct_omraadeprofil", (
+        *not_null("aar", "omraade_kode"),
+        unique("aar", "omraade_kode"),
+        *share("andel_uden_for_arbejde_uddannelse", "andel_kun_grundskole", "andel_ikke_vestlige",
+               "andel_elever_over_10pct_fravaer", "andel_10_17_uden_fritidsaktivitet"),
+        *count("beboere", "indkomst_pct_af_region", "doemte_faktor"),
+        disclosed("beboere"),
+        between("antal_kriterier_61a", 0, 5), between("antal_kriterier_61b", 0, 5),
+        true("samme_omraader_hvert_aar"),
+    ), derived={
+        "samme_omraader_hvert_aar": "count(distinct omraade_kode) over (partition by aar) = "
+        "(select count(distinct omraade_kode) from marts.fct_omraadeprofil)",
+    }),
+)
+
+SUITES: dict[str, Suite] = {s.table: s for s in RAW + MART}
+RAW_TABLES: list[str] = [s.table for s in RAW]
+MART_TABLES: list[str] = [s.table for s in MART]
+assert {s.name for s in MART} == set(MARTS), "every mart needs a suite"

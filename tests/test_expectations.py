@@ -1,0 +1,187 @@
+"""The GX bridge (expectations/bridge.py) on small hand-made DuckDB databases.
+
+Importing Great Expectations costs ~15 s, so the databases are built once per module and every validation
+runs in the same process; each validate_tables call after the first takes well under a second.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from assets.raw_schema import create_empty_raw_schema
+from expectations.bridge import CONTRACT_CHECK, check_names, to_check_results, validate_tables
+from expectations.suites import MART_TABLES, RAW_TABLES, SUITES
+
+ROOT = Path(__file__).resolve().parent.parent
+SURVEY_COLUMNS = (
+    "aar, respondent_id, bydel_nr, x_utm32, y_utm32, vaegt, tryg_nabolag, tryg_aften_nat, koen, "
+    "aldersgruppe, kildefil, kilde_sha256, kildelinje, indlaest"
+)
+
+
+def _survey_rows(year: int, n: int = 30, first_line: int = 2) -> list[tuple]:
+    rel = f"survey_kk/tryghedsundersoegelse_{year}.csv"
+    return [
+        (
+            year,
+            f"{year}-{i}",
+            1 + i % 10,
+            724_000.0 + i,
+            6_172_000.0 + i,
+            0.5 + i / 100,
+            1 + i % 5,
+            9,
+            "MK"[i % 2],
+            "30-49",
+            rel,
+            "0" * 64,
+            first_line + i,
+            datetime(2026, 3, 1),
+        )
+        for i in range(n)
+    ]
+
+
+def _database(path: Path, rows: list[tuple]) -> Path:
+    con = duckdb.connect(str(path))
+    create_empty_raw_schema(con)
+    con.executemany(f"insert into raw.survey_kk ({SURVEY_COLUMNS}) values ({', '.join('?' * 14)})", rows)
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def databases(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("gx")
+    good = _survey_rows(2024)
+    bad = list(good)
+    bad[15] = bad[15][:6] + (7,) + bad[15][7:]  # answer code 7 on line 17 (header = line 1)
+    gap = _survey_rows(2022) + _survey_rows(2024)  # no file for 2023
+    return {
+        "good": _database(root / "good.duckdb", good),
+        "bad": _database(root / "bad.duckdb", bad),
+        "gap": _database(root / "gap.duckdb", gap),
+        "docs": root / "docs",
+    }
+
+
+@pytest.fixture(scope="module")
+def results(databases) -> dict[str, dict]:
+    return {
+        name: validate_tables(
+            databases[name], ["raw.survey_kk"], databases["docs"] if name == "good" else None
+        )
+        for name in ("good", "bad", "gap")
+    }
+
+
+def test_every_raw_table_and_mart_has_a_suite():
+    assert RAW_TABLES == [
+        f"raw.{t}"
+        for t in (
+            "survey_kk",
+            "survey_kk_published",
+            "survey_jm",
+            "police",
+            "dst_straf11",
+            "dst_folk1a",
+            "kk_befolkning",
+            "befolkning_kvadratnet",
+            "lbf",
+            "geo_omraader",
+            "aktiviteter",
+        )
+    ]
+    assert len(MART_TABLES) == 8
+    for suite in SUITES.values():
+        for entry in suite.expectations:
+            assert entry[2] in ("error", "warn"), entry
+            assert entry[2] == "error" or len(entry) > 3, f"a warning needs a note (its check name): {entry}"
+        for name in suite.derived:  # every derived column is used by an expectation
+            assert any(e[1].get("column") == name for e in suite.expectations), name
+
+
+def test_good_table_passes(results):
+    result = results["good"]["raw.survey_kk"]
+    assert result.rows == 30
+    assert result.passed and not result.warnings, [o.description for o in result.errors + result.warnings]
+    checks = to_check_results(result, dg.AssetKey(["raw", "survey_kk"]))
+    assert [c.check_name for c in checks] == check_names(SUITES["raw.survey_kk"])
+    assert all(c.passed for c in checks)
+
+
+def test_answer_code_7_fails_naming_file_line_and_column(results):
+    result = results["bad"]["raw.survey_kk"]
+    assert not result.passed
+    [error] = result.errors
+    assert error.description.startswith(
+        "survey_kk/tryghedsundersoegelse_2024.csv, line 17, column 'tryg_nabolag': "
+        "expect_column_values_to_be_in_set failed (1 row, e.g. 7)"
+    )
+    assert (error.kildefil, error.kildelinje, error.unexpected_count) == (
+        "survey_kk/tryghedsundersoegelse_2024.csv",
+        17,
+        1,
+    )
+    [contract] = [
+        c
+        for c in to_check_results(result, dg.AssetKey(["raw", "survey_kk"]))
+        if c.check_name == CONTRACT_CHECK
+    ]
+    assert not contract.passed and contract.severity == dg.AssetCheckSeverity.ERROR
+    assert "line 17" in contract.description
+    assert contract.metadata["failures"].value[0]["line"] == 17
+
+
+def test_warning_gives_warn_not_error(results):
+    result = results["gap"]["raw.survey_kk"]
+    assert result.passed, [o.description for o in result.errors]
+    [warning] = result.warnings
+    assert warning.check_name == "gx_manglende_aarsfil"
+    assert warning.kildefil == "survey_kk/tryghedsundersoegelse_2024.csv"
+    checks = {c.check_name: c for c in to_check_results(result, dg.AssetKey(["raw", "survey_kk"]))}
+    assert checks[CONTRACT_CHECK].passed
+    assert not checks["gx_manglende_aarsfil"].passed
+    assert checks["gx_manglende_aarsfil"].severity == dg.AssetCheckSeverity.WARN
+
+
+def test_data_docs_written(results, databases):
+    index = databases["docs"] / "index.html"
+    assert index.is_file()
+    pages = [p.name for p in databases["docs"].rglob("*.html")]
+    assert "survey_kk.html" in pages  # the suite's page
+    assert any(name.startswith("raw-survey_kk") for name in pages)  # the validation result's page
+
+
+def test_mart_rules_ci_and_missing_table(tmp_path, results):
+    path = tmp_path / "tryghed.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("create schema marts")
+    con.execute("""create table marts.fct_tryghed as select * from (values
+        (2024, '101', 'jm', 'grundlaeggende', 0.60, 0.55, 0.65, 100, 'respondenter', null),
+        (2025, '101', 'jm', 'grundlaeggende', 0.70, 0.72, 0.80, 100, 'respondenter', 10.0))
+        t(aar, omraade_kode, kilde, maal, andel, ci_lav, ci_hoej, antal_svar, datagrundlag, aendring)""")
+    con.close()
+    result = validate_tables(path, ["marts.fct_tryghed", "marts.dim_omraade"], None)
+    tryghed = result["marts.fct_tryghed"]
+    assert any("ci_lav_andel_ci_hoej" in o.description and o.unexpected_count == 1 for o in tryghed.errors)
+    assert result["marts.dim_omraade"].errors[0].description == "table marts.dim_omraade does not exist"
+
+
+def test_definitions_do_not_import_great_expectations():
+    code = (
+        "import sys, orchestration.quality as q; "
+        "assert 'great_expectations' not in sys.modules; "
+        "specs = [s for c in q.RAW_CHECKS + q.MART_CHECKS for s in c.check_specs]; "
+        "assert all(s.blocking == (s.name == 'gx_kontrakt') for s in specs); "
+        "assert {s.asset_key.path[0] for s in specs} == {'raw', 'marts'}; print(len(specs))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
