@@ -324,16 +324,14 @@ MART: tuple[Suite, ...] = (
         *share("andel", "ci_lav", "ci_hoej", "andel_kbh", "p_vaerdi"),
         true("ci_lav_andel_ci_hoej"),
         disclosed("antal_svar"),
-        # warn, not error, for now: dbt leaves out a measure with no valid answer at all in an area (seen on
-        # small samples) instead of publishing it empty with a reason; make it "error" once it does
-        true("kk_begge_maal", "warn", "kk_maal_mangler"),
+        true("kk_begge_maal"),
         true("kk_kommune_og_alle_bydele"),
         # a share moving more than 10 points in a year (aendring is in percentage points)
         between("aendring", -10, 10, "warn", note="andel_flyttet_over_10_point"),
     ), derived={
         "ci_lav_andel_ci_hoej": "andel is null or ci_lav is null or ci_hoej is null "
         "or (ci_lav <= andel and andel <= ci_hoej)",
-        # the city survey gives both measures for every area it gives at all ...
+        # the city survey gives both measures for every area (empty with a reason when too few answers) ...
         "kk_begge_maal": "kilde <> 'kk' or "
         "count(distinct maal) over (partition by aar, omraade_kode, kilde) = 2",
         # ... and every year has the municipality and all ten districts

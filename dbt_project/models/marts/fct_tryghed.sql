@@ -73,6 +73,31 @@ samlet as (
             and publiceret_kk.maal = respondenter.maal
     union all
     select * from jm
+    union all
+    -- every area gets a row for every measure in every survey year, so a reader sees "too few answers"
+    -- instead of a missing row; not where a published share covers the area that year
+    select
+        aar_med_svar.aar,
+        omraader.omraade_kode,
+        'kk' as kilde,
+        maal.maal,
+        'respondenter' as datagrundlag,
+        cast(0 as bigint) as antal_svar,
+        cast(null as double) as andel_beregnet,
+        cast(null as double) as effektiv_n
+    from (select distinct aar from respondenter) as aar_med_svar
+    cross join omraader
+    cross join (values ('nabolag'), ('aften_nat')) as maal (maal)
+    anti join respondenter
+        on
+            aar_med_svar.aar = respondenter.aar
+            and omraader.omraade_kode = respondenter.omraade_kode
+            and maal.maal = respondenter.maal
+    anti join publiceret_kk
+        on
+            aar_med_svar.aar = publiceret_kk.aar
+            and omraader.omraade_kode = publiceret_kk.omraade_kode
+            and maal.maal = publiceret_kk.maal
 ),
 
 -- a share on fewer than minimum_svar answers is not published (a published share without a count is
@@ -84,7 +109,9 @@ vurderet as (
         case when coalesce(antal_svar < {{ minimum_svar }}, false) then null else andel_beregnet end as andel,
         case
             when coalesce(antal_svar < {{ minimum_svar }}, false)
-                then 'Færre end {{ minimum_svar }} gyldige svar (' || coalesce(cast(antal_svar as varchar), '?') || ')'
+                -- the count itself only where it may be published (disclosure control)
+                then 'Færre end {{ minimum_svar }} gyldige svar'
+                    || case when antal_svar >= {{ diskretion }} then ' (' || cast(antal_svar as varchar) || ')' else '' end
         end as undertrykt_aarsag
     from samlet
 ),
