@@ -61,7 +61,8 @@ def publish(settings: Settings, run_id: str, inputs: list[dict], code_version: s
 
     with connect(settings.database, read_only=True) as con:
         counts = check_publishable(con)
-        for mart in MARTS:
+        for number, mart in enumerate(MARTS):
+            _fault_injection_pause(number)
             # sorted, so that two runs on the same inbox write the same rows in the same order
             con.execute(
                 f"copy (select * from marts.{mart} order by all) to '{building / (mart + '.parquet')}' "
@@ -82,6 +83,15 @@ def publish(settings: Settings, run_id: str, inputs: list[dict], code_version: s
     write_catalog(settings)
     _prune(settings, keep=release)
     return manifest
+
+
+def _fault_injection_pause(number: int) -> None:
+    """For the crash test only: TRYGHED_TEST_PUBLISH_PAUSE=<seconds> sleeps half-way through writing."""
+    pause = os.environ.get("TRYGHED_TEST_PUBLISH_PAUSE")
+    if pause and number == len(MARTS) // 2:
+        import time
+
+        time.sleep(float(pause))
 
 
 def _swap_symlink(link: Path, target: Path) -> None:

@@ -1,4 +1,4 @@
-"""The command line: `tryghed run` and `tryghed sample`.
+"""The command line: `tryghed run`, `tryghed sample` and `tryghed fetch`.
 
 Imports are deferred to the command that needs them: `tryghed sample` never loads Dagster or dbt, and
 `tryghed run` loads them once, in this process (the in-process executor; no process per step).
@@ -26,7 +26,19 @@ def main(argv: list[str] | None = None) -> int:
     sample.add_argument("--years", default="2014-2025", help="first-last survey/police year, e.g. 2014-2025")
     sample.add_argument("--scale", type=float, default=1.0, help="volume factor (1.0 = the bundled sample)")
 
+    fetch = commands.add_parser("fetch", help="fetch extracts from their publishers into the inbox")
+    fetch.add_argument("publisher", choices=["dst"], help="dst = Danmarks Statistik's StatBank API")
+    fetch.add_argument("tables", nargs="+", help="table names, e.g. STRAF11 FOLK1A")
+    fetch.add_argument("--from", dest="first_year", type=int, default=2014, help="first year (default 2014)")
+    fetch.add_argument("--inbox", type=Path, help="inbox folder (default: data/sample or $TRYGHED_INBOX)")
+
     args = parser.parse_args(argv)
+    if args.command == "fetch":
+        from assets.dst_fetch import main_fetch
+        from orchestration.config import settings_from_env
+
+        inbox = settings_from_env().with_paths(args.inbox, None).inbox
+        return main_fetch([t.upper() for t in args.tables], inbox, args.first_year)
     if args.command == "run":
         return command_run(args.inbox, args.warehouse)
     if args.command == "sample":

@@ -8,8 +8,10 @@ from assets.publish import build_publish_asset
 from assets.raw_assets import RAW_ASSETS
 from orchestration.config import MARTS, settings_from_env
 from orchestration.dbt import tryghed_dbt_assets
+from orchestration.jobs import alt_job
 from orchestration.quality import MART_CHECKS, RAW_CHECKS
 from orchestration.resources import TryghedResource
+from orchestration.triggers import aarlig_opdatering, indbakke_sensor
 
 
 def _mart_keys() -> list[dg.AssetKey]:
@@ -24,14 +26,6 @@ publicerede_marts = build_publish_asset(_mart_keys())
 
 ALL_ASSETS = [*RAW_ASSETS, tryghed_dbt_assets, publicerede_marts]
 
-# Everything in one run, in one process: start-up is the main cost at this data size.
-alt_job = dg.define_asset_job(
-    "tryghed_alt",
-    selection=dg.AssetSelection.all(),
-    description="Load the inbox, build and test every model, publish the marts.",
-    executor_def=dg.in_process_executor,
-)
-
 
 def build_definitions(settings=None) -> dg.Definitions:
     settings = settings or settings_from_env()
@@ -39,6 +33,8 @@ def build_definitions(settings=None) -> dg.Definitions:
         assets=ALL_ASSETS,
         asset_checks=[*RAW_CHECKS, *MART_CHECKS],
         jobs=[alt_job],
+        schedules=[aarlig_opdatering],
+        sensors=[indbakke_sensor],
         resources={"tryghed": TryghedResource.from_settings(settings)},
         executor=dg.in_process_executor,
     )

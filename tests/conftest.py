@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gzip
+import json
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
+from shapely.geometry import shape
 
 from assets.contract import LoadContext
 from assets.database import load_spatial
@@ -45,3 +47,42 @@ def write(inbox: Path, rel: str, text: str | bytes, *, encoding: str = "utf-8") 
         data = gzip.compress(data, mtime=0)
     path.write_bytes(data)
     return path
+
+
+# The end-to-end inbox: small, but with the 2024 baseline year, the 2025 extension and overlapping deliveries.
+YEARS = (2023, 2025)
+SCALE = 0.2
+# A report the tests add: a burglary in 2023 inside the 2025 extension (and so outside the original area).
+EXTRA_JOURNALNR = "0100-99999-00001-23"
+
+
+def areas_of(inbox: Path) -> dict:
+    doc = json.loads((inbox / "geo" / "omraader.geojson").read_text(encoding="utf-8"))
+    return {f["properties"]["omraade_kode"]: shape(f["geometry"]) for f in doc["features"]}
+
+
+@pytest.fixture(scope="session")
+def pipeline(tmp_path_factory):
+    """One real run of `tryghed run` on a generated inbox, shared by the end-to-end and publishing tests."""
+    import pandas as pd
+
+    import samplegen
+    from orchestration.cli import main
+    from orchestration.config import MARTS
+
+    root = tmp_path_factory.mktemp("e2e")
+    inbox, warehouse = root / "inbox", root / "warehouse"
+    samplegen.generate(inbox, years=YEARS, scale=SCALE)
+    areas = areas_of(inbox)
+    point = areas["AP_DEL_UDV"].representative_point()
+    assert areas["AP"].contains(point) and not areas["AP_OPR"].contains(point)
+    (inbox / "police" / "anmeldelser_2023_test.csv").write_text(
+        "journalnr;anmeldt_dato;gerning_fra;gerning_til;gerningskode;gerningskode_tekst;kommunekode;"
+        "x_utm32;y_utm32;leveret_dato\n"
+        f"{EXTRA_JOURNALNR};2023-06-01;;;1320;Indbrud i beboelse;101;{point.x:.0f};{point.y:.0f};2024-02-01\n",
+        encoding="utf-8",
+    )
+    exit_code = main(["run", "--inbox", str(inbox), "--warehouse", str(warehouse)])
+    assert exit_code == 0
+    marts = {m: pd.read_parquet(warehouse / "marts" / f"{m}.parquet") for m in MARTS}
+    return inbox, warehouse, marts, areas

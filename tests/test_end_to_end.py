@@ -16,41 +16,10 @@ import pandas as pd
 import pytest
 import shapely
 from scipy.stats import norm
-from shapely.geometry import shape
 
-import samplegen
 from orchestration.cli import main
 from orchestration.config import MARTS
-
-YEARS = (2023, 2025)
-SCALE = 0.2
-# A report this test adds: a burglary in 2023 inside the 2025 extension (and so outside the original area).
-EXTRA_JOURNALNR = "0100-99999-00001-23"
-
-
-@pytest.fixture(scope="module")
-def pipeline(tmp_path_factory):
-    root = tmp_path_factory.mktemp("e2e")
-    inbox, warehouse = root / "inbox", root / "warehouse"
-    samplegen.generate(inbox, years=YEARS, scale=SCALE)
-    areas = _areas(inbox)
-    point = areas["AP_DEL_UDV"].representative_point()
-    assert areas["AP"].contains(point) and not areas["AP_OPR"].contains(point)
-    (inbox / "police" / "anmeldelser_2023_test.csv").write_text(
-        "journalnr;anmeldt_dato;gerning_fra;gerning_til;gerningskode;gerningskode_tekst;kommunekode;"
-        "x_utm32;y_utm32;leveret_dato\n"
-        f"{EXTRA_JOURNALNR};2023-06-01;;;1320;Indbrud i beboelse;101;{point.x:.0f};{point.y:.0f};2024-02-01\n",
-        encoding="utf-8",
-    )
-    exit_code = main(["run", "--inbox", str(inbox), "--warehouse", str(warehouse)])
-    assert exit_code == 0
-    marts = {m: pd.read_parquet(warehouse / "marts" / f"{m}.parquet") for m in MARTS}
-    return inbox, warehouse, marts, areas
-
-
-def _areas(inbox: Path) -> dict:
-    doc = json.loads((inbox / "geo" / "omraader.geojson").read_text(encoding="utf-8"))
-    return {f["properties"]["omraade_kode"]: shape(f["geometry"]) for f in doc["features"]}
+from tests.conftest import EXTRA_JOURNALNR, YEARS
 
 
 def _read_csvs(folder: Path, pattern: str) -> pd.DataFrame:

@@ -1,0 +1,107 @@
+"""Publishing as the data team lives with it: a crash mid-publish loses nothing, two runs on the same inbox
+publish the same figures, and the inbox sensor starts a run only when a file changed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pandas as pd
+import pytest
+
+from orchestration.cli import main
+from orchestration.config import MARTS
+
+# run-dependent by design: when the baseline was computed
+RUN_DEPENDENT_COLUMNS = {"baseline_2024": ["beregnet"]}
+
+
+def _contents(warehouse: Path) -> dict[str, pd.DataFrame]:
+    frames = {}
+    for mart in MARTS:
+        frame = pd.read_parquet(warehouse / "marts" / f"{mart}.parquet")
+        frame = frame.drop(columns=RUN_DEPENDENT_COLUMNS.get(mart, []))
+        frames[mart] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
+    return frames
+
+
+def _bytes(warehouse: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((warehouse / "marts").iterdir())}
+
+
+def test_sigkill_while_publishing_keeps_the_previous_marts_then_the_next_run_completes(pipeline):
+    inbox, warehouse, _marts, _ = pipeline
+    before_bytes = _bytes(warehouse)
+    before = _contents(warehouse)
+    releases = warehouse / "udgivelser"
+    env = {**os.environ, "TRYGHED_TEST_PUBLISH_PAUSE": "60"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "orchestration.cli", "run", "--inbox", str(inbox), "--warehouse", str(warehouse)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        building: list[Path] = []
+        while time.monotonic() < deadline and process.poll() is None:
+            building = [d for d in releases.glob(".*.bygges") if len(list(d.glob("*.parquet"))) >= len(MARTS) // 2]
+            if building:
+                break
+            time.sleep(0.2)
+        assert building, "the run never reached the middle of publishing"
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+    # a reader sees the previous release, complete and byte-identical, through the files and the catalog
+    assert _bytes(warehouse) == before_bytes
+    catalog = duckdb.connect(str(warehouse / "tryghed_katalog.duckdb"), read_only=True)
+    for mart in MARTS:
+        assert catalog.execute(f"select count(*) from {mart}").fetchone()[0] == len(before[mart])
+    catalog.close()
+
+    # the next run completes, cleans up the half-written release and publishes the same figures
+    assert main(["run", "--inbox", str(inbox), "--warehouse", str(warehouse)]) == 0
+    assert not list(releases.glob(".*.bygges"))
+    after = _contents(warehouse)
+    for mart in MARTS:
+        pd.testing.assert_frame_equal(after[mart], before[mart], check_exact=True, obj=mart)
+
+
+def test_inbox_sensor_starts_a_run_only_for_a_changed_inbox(pipeline, monkeypatch, tmp_path):
+    import shutil
+
+    from orchestration.triggers import indbakke_sensor
+
+    inbox, warehouse, _marts, _ = pipeline
+    monkeypatch.setenv("TRYGHED_INBOX", str(inbox))
+    monkeypatch.setenv("TRYGHED_WAREHOUSE", str(warehouse))
+    unchanged = indbakke_sensor(dg.build_sensor_context())
+    assert isinstance(unchanged, dg.SkipReason)
+
+    changed_inbox = tmp_path / "inbox"
+    shutil.copytree(inbox, changed_inbox)
+    plan = changed_inbox / "aktiviteter" / "tryghedsplan_2025.csv"
+    plan.write_text(plan.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    monkeypatch.setenv("TRYGHED_INBOX", str(changed_inbox))
+    request = indbakke_sensor(dg.build_sensor_context())
+    assert isinstance(request, dg.RunRequest)
+    assert "1 aendrede" in request.tags["aarsag"]
+    again = indbakke_sensor(dg.build_sensor_context())
+    assert again.run_key == request.run_key  # the same inbox state never starts two runs
+
+
+@pytest.mark.parametrize("name", ["aarlig_opdatering"])
+def test_yearly_schedule_is_off_by_default(name):
+    from orchestration.definitions import defs
+
+    schedule = defs.resolve_schedule_def(name)
+    assert schedule.cron_schedule == "0 6 1 4 *"
+    assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED
