@@ -1,4 +1,4 @@
-"""The command line: `tryghed run`, `tryghed sample` and `tryghed fetch`.
+"""The command line: `tryghed run`, `sample`, `fetch` and `baseline freeze`.
 
 Imports are deferred to the command that needs them: `tryghed sample` never loads Dagster or dbt, and
 `tryghed run` loads them once, in this process (the in-process executor; no process per step).
@@ -32,7 +32,17 @@ def main(argv: list[str] | None = None) -> int:
     fetch.add_argument("--from", dest="first_year", type=int, default=2014, help="first year (default 2014)")
     fetch.add_argument("--inbox", type=Path, help="inbox folder (default: data/sample or $TRYGHED_INBOX)")
 
+    baseline = commands.add_parser("baseline", help="the 2024 baseline of the agreement")
+    baseline_commands = baseline.add_subparsers(dest="action", required=True)
+    freeze = baseline_commands.add_parser("freeze", help="freeze the computed baseline as a named version")
+    freeze.add_argument("--version", required=True, help="version name, e.g. v1")
+    freeze.add_argument("--warehouse", type=Path, help="warehouse with the published marts")
+
     args = parser.parse_args(argv)
+    if args.command == "baseline":
+        from assets.baseline import main_baseline_freeze
+
+        return main_baseline_freeze(args.version, args.warehouse)
     if args.command == "fetch":
         from assets.dst_fetch import main_fetch
         from orchestration.config import settings_from_env

@@ -2,9 +2,10 @@
 {%- set partnerskab = var('partnerskab_kode', 'AP') -%}
 -- The agreement's empty baseline table, filled: the four rows for the partnership area on its current
 -- boundary. A computed version is named by a fingerprint of its values, so the same data always give the
--- same version. Frozen versions come from the seed baseline_2024_frosset (empty until the team adopts
--- one) and are never recomputed; a computed version with different values appears next to them,
--- unfrozen. A computed version identical to a frozen one is not repeated.
+-- same version. Frozen versions come from the seed baseline_2024_frosset (written by `tryghed baseline
+-- freeze`, committed by the team) and are shown exactly as frozen, never recomputed; a computed version
+-- with different values appears next to them, unfrozen. A computed version identical to a frozen one is
+-- not repeated, so freezing it again is recognised as "already frozen".
 with typer as (
     select * from {{ ref('baseline_gerningstyper') }}
 ),
@@ -83,5 +84,6 @@ select
     omraade_kode,
     version,
     cast(beregnet as timestamp) as beregnet,
-    coalesce(fastfrosset, true) as fastfrosset
+    -- every row of the seed is frozen (the seed's own test keeps its fastfrosset column true)
+    true as fastfrosset
 from frosset

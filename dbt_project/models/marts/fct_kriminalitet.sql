@@ -24,8 +24,26 @@ beregnet_baseline as (
     where aar = {{ baseline_aar }}
 ),
 
--- a frozen (adopted) baseline overrides the computed one for its area and group; the latest frozen
--- version wins if the team has frozen more than one
+-- A frozen (adopted) baseline overrides the computed one for its area (the partnership, AP). When the team
+-- has frozen more than one version, the latest wins as a whole (latest frosset_dato, then the later
+-- computation, then the highest version name), so the four groups are never judged against a mix of
+-- versions. Every row of the seed is frozen.
+frosset as (
+    select * from {{ ref('baseline_2024_frosset') }}
+),
+
+seneste_frosne_version as (
+    select
+        omraade_kode,
+        version
+    from frosset
+    group by omraade_kode, version
+    qualify row_number() over (
+        partition by omraade_kode
+        order by max(frosset_dato) desc nulls last, max(beregnet) desc nulls last, version desc
+    ) = 1
+),
+
 frosset_baseline as (
     select
         frosset.omraade_kode,
@@ -33,12 +51,12 @@ frosset_baseline as (
         frosset.baseline_antal,
         frosset.baseline_pr_1000,
         frosset.version
-    from {{ ref('baseline_2024_frosset') }} as frosset
+    from frosset
+    inner join seneste_frosne_version
+        on
+            frosset.omraade_kode = seneste_frosne_version.omraade_kode
+            and frosset.version = seneste_frosne_version.version
     inner join {{ ref('baseline_gerningstyper') }} as typer on frosset.gerningstype = typer.gerningstype
-    where frosset.fastfrosset
-    qualify row_number() over (
-        partition by frosset.omraade_kode, typer.gruppe order by frosset.beregnet desc, frosset.version desc
-    ) = 1
 ),
 
 samlet as (

@@ -64,7 +64,10 @@ kriminalitet as (
         case when k.gruppe = 'borgervendt_i_alt' then k.pr_1000 else k.antal_anmeldelser end as vaerdi,
         case when k.gruppe = 'borgervendt_i_alt' then k.baseline_2024_pr_1000 else k.baseline_2024_antal end
             as maalvaerdi,
-        k.maal_opfyldt as opfyldt
+        k.maal_opfyldt as opfyldt,
+        -- which baseline the year is judged against: a frozen version when the team has frozen one
+        k.baseline_version,
+        k.baseline_fastfrosset
     from {{ ref('fct_kriminalitet') }} as k
     inner join {{ ref('baseline_gerningstyper') }} as typer on k.gruppe = typer.gruppe
     where k.omraade_kode = '{{ partnerskab }}'
@@ -112,7 +115,9 @@ vaerdier as (
         afstand_til_kbh,
         afstand_til_kbh_forrige_aar,
         aendring_signifikant,
-        datagrundlag
+        datagrundlag,
+        null as baseline_version,
+        null as baseline_fastfrosset
     from tryghed_vurderet
     union all
     select
@@ -126,7 +131,9 @@ vaerdier as (
         null as afstand_til_kbh,
         null as afstand_til_kbh_forrige_aar,
         null as aendring_signifikant,
-        null as datagrundlag
+        null as datagrundlag,
+        baseline_version,
+        baseline_fastfrosset
     from kriminalitet_vurderet
     union all
     select
@@ -140,7 +147,9 @@ vaerdier as (
         null as afstand_til_kbh,
         null as afstand_til_kbh_forrige_aar,
         null as aendring_signifikant,
-        null as datagrundlag
+        null as datagrundlag,
+        null as baseline_version,
+        null as baseline_fastfrosset
     from samarbejde_vurderet
 )
 
@@ -167,6 +176,9 @@ select
     cast(vaerdier.afstand_til_kbh - vaerdier.afstand_til_kbh_forrige_aar as double) as afstand_til_kbh_aendring,
     vaerdier.aendring_signifikant,
     vaerdier.datagrundlag,
+    -- goals 2a–2d only: the baseline version judged against (empty while computed) and whether it is frozen
+    cast(vaerdier.baseline_version as varchar) as baseline_version,
+    cast(vaerdier.baseline_fastfrosset as boolean) as baseline_fastfrosset,
     cast(maal.sortering as bigint) as sortering
 from aar
 cross join maal
