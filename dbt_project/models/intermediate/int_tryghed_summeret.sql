@@ -31,7 +31,10 @@ svar as (
 ),
 
 gyldige as (
-    select * from svar
+    select
+        *,
+        cast(vaegt as decimal(18, 9)) as vaegt_eksakt
+    from svar
     where svar between 1 and 5
 )
 
@@ -40,9 +43,11 @@ select
     cast(gyldige.aar as bigint) as aar,
     gyldige.maal,
     count(*) as antal_svar,
-    sum(gyldige.vaegt) as sum_vaegt,
-    sum(gyldige.vaegt * gyldige.vaegt) as sum_vaegt_kvadreret,
-    sum(case when gyldige.svar <= 2 then gyldige.vaegt else 0 end) as sum_vaegt_tryg
+    -- sums of weights as exact decimals (9 places): a parallel sum of doubles depends on the order of
+    -- the rows and would make two runs on the same inbox differ in the last digit
+    cast(sum(gyldige.vaegt_eksakt) as double) as sum_vaegt,
+    cast(sum(gyldige.vaegt_eksakt * gyldige.vaegt_eksakt) as double) as sum_vaegt_kvadreret,
+    cast(sum(case when gyldige.svar <= 2 then gyldige.vaegt_eksakt else 0 end) as double) as sum_vaegt_tryg
 from gyldige
 inner join {{ ref('int_respondenter_placeret') }} as placeret
     on
