@@ -4,14 +4,7 @@
 -- One row per report: per journalnr the delivery with the latest leveret_dato wins, whatever the order
 -- of the file names; exact repeats (same content, same or other file) collapse to one row.
 with raekker as (
-    select
-        *,
-        -- DuckDB's 64-bit hash of the content: only compared between rows of the same journalnr
-        hash(
-            anmeldt_dato, gerning_fra, gerning_til, gerningskode, gerningskode_tekst,
-            kommunekode, x_utm32, y_utm32
-        ) as indhold_hash
-    from {{ ref('stg_police__anmeldelser') }}
+    select * from {{ ref('stg_police__anmeldelser') }}
 ),
 
 -- exact repeats: keep the first occurrence (by file and line) for lineage

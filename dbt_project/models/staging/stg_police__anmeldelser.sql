@@ -16,6 +16,12 @@ select
     y_utm32,
     (x_utm32 is not null and y_utm32 is not null) as har_koordinat,
     leveret_dato,
+    -- DuckDB's 64-bit hash of the content, for finding exact repeats and conflicting deliveries; only
+    -- ever compared between rows of the same journalnr
+    hash(
+        anmeldt_dato, gerning_fra, gerning_til, gerningskode, trim(gerningskode_tekst),
+        kommunekode, x_utm32, y_utm32
+    ) as indhold_hash,
     kildefil,
     kildelinje
 from kilde
