@@ -189,3 +189,26 @@ def test_bad_input_stops_before_publishing_and_keeps_the_marts(pipeline, tmp_pat
     assert "survey_kk/tryghedsundersoegelse_2024.csv, line 6, column 'tryg_nabolag'" in err
     after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (warehouse / "marts").iterdir()}
     assert after == before
+
+
+def test_conflicting_deliveries_across_files_name_the_file_and_line(pipeline, tmp_path, capsys):
+    """The same journalnr and leveret_dato with other content in two files: no single file breaks the
+    contract, so the loaders accept both; the GX rule over all deliveries names the file, line and column."""
+    inbox, warehouse, _marts, _ = pipeline
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (warehouse / "marts").iterdir()}
+    broken = tmp_path / "inbox"
+    shutil.copytree(inbox, broken)
+    with gzip.open(broken / "police" / "anmeldelser_2024.csv.gz", "rt", encoding="utf-8-sig") as fh:
+        header, first = fh.readline(), fh.readline()
+    fields = first.rstrip("\r\n").split(";")
+    columns = header.rstrip("\r\n").split(";")
+    fields[columns.index("gerningskode")] = "1220" if fields[columns.index("gerningskode")] != "1220" else "1230"
+    (broken / "police" / "anmeldelser_2024_ekstra.csv").write_text(header + ";".join(fields) + "\n",
+                                                                  encoding="utf-8")
+
+    assert main(["run", "--inbox", str(broken), "--warehouse", str(warehouse)]) == 1
+    err = capsys.readouterr().err
+    assert "police/anmeldelser_2024" in err and ", line 2, column 'journalnr'" in err
+    assert "journalnr_entydig_i_levering" in err
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (warehouse / "marts").iterdir()}
+    assert after == before
