@@ -11,7 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -44,11 +44,10 @@ class Check:
 
 @dataclass
 class LoadContext:
-    """What every loader of one run shares: the inbox root, the load time and the files it read."""
+    """What every loader of one run shares: the inbox root and the load time."""
 
     inbox: Path
     loaded_at: datetime
-    files: list[dict] = field(default_factory=list)
 
     def relative(self, path: Path) -> str:
         try:

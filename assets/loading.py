@@ -61,9 +61,7 @@ def load_source(con: duckdb.DuckDBPyConnection, source: Source, ctx: LoadContext
         else:
             n = _load_tabular_file(con, source, path, rel, sha, ctx)
         rows_total += n
-        stat = {"fil": rel, "sha256": sha, "raekker": n, "kilde": source.table.name}
-        file_stats.append(stat)
-        ctx.files.append(stat)
+        file_stats.append({"fil": rel, "sha256": sha, "raekker": n, "kilde": source.table.name})
     return {"filer": file_stats, "raekker": rows_total}
 
 
