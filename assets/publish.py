@@ -2,6 +2,7 @@
 
 Layout under the warehouse:
   udgivelser/<release>/<mart>.parquet + manifest.json   one folder per published run (the last few kept)
+  udgivelser/<release>/omraader.geojson                  the areas' polygons (WGS84), for maps in reports/BI
   marts -> udgivelser/<release>                          a symlink, replaced in one rename
   tryghed_katalog.duckdb                                 one view per mart over marts/<mart>.parquet
 
@@ -24,6 +25,7 @@ ALLOWED_TYPES = {"VARCHAR", "BIGINT", "DOUBLE", "BOOLEAN", "DATE", "TIMESTAMP"}
 # Columns that would identify a person, a report or an exact place; never published.
 FORBIDDEN_COLUMNS = {"respondent_id", "journalnr", "x_utm32", "y_utm32", "celle_id", "geometri_wkt", "geom"}
 KEEP_RELEASES = 3
+AREAS_FILE = "omraader.geojson"
 
 
 class PublishError(Exception):
@@ -59,8 +61,9 @@ def publish(settings: Settings, run_id: str, inputs: list[dict], code_version: s
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir()
 
-    with connect(settings.database, read_only=True) as con:
+    with connect(settings.database, read_only=True, spatial=True) as con:
         counts = check_publishable(con)
+        write_area_polygons(con, building / AREAS_FILE)
         for number, mart in enumerate(MARTS):
             _fault_injection_pause(number)
             # sorted, so that two runs on the same inbox write the same rows in the same order
@@ -83,6 +86,31 @@ def publish(settings: Settings, run_id: str, inputs: list[dict], code_version: s
     write_catalog(settings)
     _prune(settings, keep=release)
     return manifest
+
+
+def write_area_polygons(con, path: Path) -> None:
+    """The areas' polygons as GeoJSON in WGS84 (what map libraries and BI map visuals expect).
+
+    Published beside the marts rather than as a mart column, so the marts keep to BI-readable types and a
+    report can draw its map from the publication alone. Simplified to ~2 m, which no map at city scale shows.
+    """
+    rows = con.execute(
+        """select omraade_kode, navn, niveau, overordnet_kode, gyldig_fra, gyldig_til,
+                  st_asgeojson(st_transform(st_simplifypreservetopology(geom, 2.0), 'EPSG:25832', 'EPSG:4326',
+                                            always_xy := true))
+           from intermediate.int_omraader order by niveau_nr, omraade_kode"""
+    ).fetchall()
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"omraade_kode": kode, "navn": navn, "niveau": niveau, "overordnet_kode": parent,
+                           "gyldig_fra": fra and fra.isoformat(), "gyldig_til": til and til.isoformat()},
+            "geometry": json.loads(geometry),
+        }
+        for kode, navn, niveau, parent, fra, til, geometry in rows
+    ]
+    collection = {"type": "FeatureCollection", "features": features}
+    path.write_text(json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
 def _fault_injection_pause(number: int) -> None:
