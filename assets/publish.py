@@ -51,7 +51,8 @@ def check_publishable(con) -> dict[str, int]:
     return counts
 
 
-def publish(settings: Settings, run_id: str, inputs: list[dict], code_version: str = "") -> dict:
+def publish(settings: Settings, run_id: str, inputs: list[dict], code_version: str = "",
+            extra: dict | None = None) -> dict:
     """Write a new release aside, then swap it in. Returns the manifest that was published."""
     now = datetime.now(UTC)
     release_name = f"{now:%Y%m%dT%H%M%S}_{run_id[:8]}"
@@ -77,6 +78,7 @@ def publish(settings: Settings, run_id: str, inputs: list[dict], code_version: s
         "kodeversion": code_version,
         "inputfiler": sorted(inputs, key=lambda f: f["fil"]),
         "raekker": counts,
+        **(extra or {}),
     }
     (building / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                                             encoding="utf-8")
@@ -190,6 +192,8 @@ def build_publish_asset(mart_keys):
     """The Dagster asset that publishes, downstream of every mart (and so of every dbt test)."""
     import dagster as dg
 
+    from assets.revisions import counts as counts_of_revisions
+    from orchestration.partitions import years_from_tags
     from orchestration.resources import TryghedResource
 
     @dg.asset(
@@ -203,7 +207,10 @@ def build_publish_asset(mart_keys):
         settings = tryghed.settings()
         with connect(settings.database, read_only=True) as con:
             inputs = inputs_from_raw(con)
-        manifest = publish(settings, context.run.run_id, inputs, code_version=code_version())
+            revisions = counts_of_revisions(con)
+        first, last = years_from_tags(context.run.tags)
+        manifest = publish(settings, context.run.run_id, inputs, code_version=code_version(),
+                           extra={"aar_genberegnet": {"fra": first, "til": last}, "revisioner": revisions})
         context.log.info(f"published {len(manifest['raekker'])} marts to {settings.marts_dir}")
         return dg.MaterializeResult(
             metadata={

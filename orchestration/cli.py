@@ -1,4 +1,4 @@
-"""The command line: `tryghed run`, `sample`, `fetch` and `baseline freeze`.
+"""The command line: `tryghed run`, `backfill`, `sample`, `fetch` and `baseline freeze`.
 
 Imports are deferred to the command that needs them: `tryghed sample` never loads Dagster or dbt, and
 `tryghed run` loads them once, in this process (the in-process executor; no process per step).
@@ -20,11 +20,22 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--inbox", type=Path, help="inbox folder (default: data/sample or $TRYGHED_INBOX)")
     run.add_argument("--warehouse", type=Path, help="output folder (default: warehouse or $TRYGHED_WAREHOUSE)")
 
+    backfill = commands.add_parser(
+        "backfill", help="rebuild the yearly figures of a range of years in one run (other years stay as published)"
+    )
+    backfill.add_argument("--from", dest="first_year", type=int, required=True, help="first year, e.g. 2014")
+    backfill.add_argument("--to", dest="last_year", type=int, required=True, help="last year, e.g. 2024")
+    backfill.add_argument("--inbox", type=Path, help="inbox folder (default: data/sample or $TRYGHED_INBOX)")
+    backfill.add_argument("--warehouse", type=Path, help="output folder (default: warehouse or $TRYGHED_WAREHOUSE)")
+
     sample = commands.add_parser("sample", help="write a deterministic sample inbox")
     sample.add_argument("--out", type=Path, required=True, help="folder to write the inbox into")
     sample.add_argument("--seed", type=int, default=2025)
     sample.add_argument("--years", default="2014-2025", help="first-last survey/police year, e.g. 2014-2025")
     sample.add_argument("--scale", type=float, default=1.0, help="volume factor (1.0 = the bundled sample)")
+    sample.add_argument("--respondents", type=int, help="survey respondents a year (default: 3,300 x scale)")
+    sample.add_argument("--gzip", action=argparse.BooleanOptionalAction, default=None,
+                        help="gzip the police deliveries (default: only up to scale 1, the committed sample)")
 
     fetch = commands.add_parser("fetch", help="fetch extracts from their publishers into the inbox")
     fetch.add_argument("publisher", choices=["dst"], help="dst = Danmarks Statistik's StatBank API")
@@ -51,12 +62,15 @@ def main(argv: list[str] | None = None) -> int:
         return main_fetch([t.upper() for t in args.tables], inbox, args.first_year)
     if args.command == "run":
         return command_run(args.inbox, args.warehouse)
+    if args.command == "backfill":
+        return command_run(args.inbox, args.warehouse, years=(args.first_year, args.last_year))
     if args.command == "sample":
-        return command_sample(args.out, args.seed, args.years, args.scale)
+        return command_sample(args.out, args.seed, args.years, args.scale, args.respondents, args.gzip)
     return 2
 
 
-def command_sample(out: Path, seed: int, years: str, scale: float) -> int:
+def command_sample(out: Path, seed: int, years: str, scale: float, respondents: int | None = None,
+                   gz: bool | None = None) -> int:
     from samplegen import generate
 
     try:
@@ -65,42 +79,64 @@ def command_sample(out: Path, seed: int, years: str, scale: float) -> int:
         print(f"tryghed: --years must look like 2014-2025, not {years!r}", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    summary = generate(out, seed=seed, years=(first, last), scale=scale)
+    summary = generate(out, seed=seed, years=(first, last), scale=scale, respondents=respondents, gz=gz)
     for folder, count in summary.items():
         print(f"  {folder}: {count}")
     print(f"sample written to {out} in {time.perf_counter() - started:.1f} s")
     return 0
 
 
-def command_run(inbox: Path | None, warehouse: Path | None) -> int:
+def command_run(inbox: Path | None, warehouse: Path | None, years: tuple[int, int] | None = None) -> int:
+    """A whole run (every year, every table rebuilt) or, with `years`, a backfill of those years only."""
     started = time.perf_counter()
-    print("tryghed: starting (loading Dagster and dbt)…", flush=True)
     from orchestration.config import settings_from_env
+    from orchestration.partitions import all_years, check_range
 
+    if years is not None:
+        try:
+            check_range(*years)
+        except ValueError as exc:
+            print(f"tryghed: {exc}", file=sys.stderr)
+            return 2
     settings = settings_from_env().with_paths(inbox, warehouse)
     if not settings.inbox.is_dir():
         print(f"tryghed: run failed: inbox {settings.inbox} is not a folder", file=sys.stderr)
         return 1
-    result, handler = execute(settings)
+    first, last = years or all_years()
+    what = "every year, full rebuild" if years is None else "backfill, one run"
+    print(f"tryghed: starting {first}–{last} ({what}; loading Dagster and dbt)…", flush=True)
+    previous = published_files(settings)
+    result, handler = execute(settings, (first, last), full_refresh=years is None)
     elapsed = time.perf_counter() - started
     if not result.success:
         reason = handler.failures[0] if handler.failures else "see the log above"
         if handler.failed_checks:
             reason += f" (failed checks: {', '.join(handler.failed_checks[:3])})"
-        print(f"tryghed: run failed after {elapsed:.0f} s, nothing was published: {reason}", file=sys.stderr)
+        published = any(
+            event.asset_key is not None and event.asset_key.path == ["publicerede_marts"]
+            for event in result.get_asset_materialization_events()
+        )
+        outcome = (f"the marts were published to {settings.marts_dir}, but a later step failed" if published
+                   else "nothing was published")
+        print(f"tryghed: run failed after {elapsed:.0f} s, {outcome}: {reason}", file=sys.stderr)
         return 1
+    print()
+    print(revision_summary(settings, previous, (first, last)))
     print()
     print(goal_table(settings))
     if handler.warnings:
         print(f"\nAdvarsler ({len(handler.warnings)}):")
         for warning in handler.warnings:
             print(f"  - {warning}")
-    print(f"\nPublished to {settings.marts_dir} (catalog {settings.catalog}) in {elapsed:.0f} s")
+    print(f"\nPublished to {settings.marts_dir} (catalog {settings.catalog}; dbt docs "
+          f"{settings.warehouse / 'docs' / 'dbt' / 'static_index.html'}) in {elapsed:.0f} s")
     return 0
 
 
-def execute(settings):
-    """Run the whole job in this process; returns Dagster's result and the progress handler.
+def execute(settings, years: tuple[int, int] | None = None, full_refresh: bool = True):
+    """Run the whole job in this process for a range of years (one run, however many years).
+
+    Returns Dagster's result and the progress handler.
 
     dbt's own log lines (which dagster-dbt echoes on stdout) go to warehouse/logs/run.log; the terminal
     gets the compact progress lines.
@@ -112,8 +148,10 @@ def execute(settings):
     prewarm()  # Great Expectations loads in its own process while Dagster loads here
     import dagster as dg
 
+    from orchestration.dbt import FULL_REFRESH_TAG
     from orchestration.definitions import alt_job, build_definitions
     from orchestration.instance import run_instance
+    from orchestration.partitions import all_years, range_tags
     from orchestration.progress import ProgressHandler, progress_logger
 
     handler = ProgressHandler(stream=sys.stdout)
@@ -125,9 +163,30 @@ def execute(settings):
     log_dir.mkdir(parents=True, exist_ok=True)
     with (log_dir / "run.log").open("w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_config={"loggers": {"fremdrift": {}}}
+            instance=instance, raise_on_error=False, run_config={"loggers": {"fremdrift": {}}},
+            tags={**range_tags(*(years or all_years())), FULL_REFRESH_TAG: str(full_refresh).lower()},
         )
     return result, handler
+
+
+def published_files(settings) -> set[str]:
+    """The input files of the marts published before this run (so the summary can say what is new)."""
+    from orchestration.triggers import published_state
+
+    return set(published_state(settings.marts_dir))
+
+
+def revision_summary(settings, previous_files: set[str], years: tuple[int, int]) -> str:
+    """How many reports later police deliveries changed, per year; and which of them this run brought."""
+    import duckdb
+
+    from assets.revisions import summarise
+
+    con = duckdb.connect(str(settings.database), read_only=True)
+    try:
+        return summarise(con, previous_files, years)
+    finally:
+        con.close()
 
 
 def goal_table(settings) -> str:

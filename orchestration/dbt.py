@@ -18,9 +18,13 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 
 from orchestration.config import DBT_PROJECT_DIR, settings_from_env
+from orchestration.partitions import AAR, years_of
 from orchestration.resources import TryghedResource
 
 TARGET = DBT_PROJECT_DIR / "target"
+# `tryghed run` rebuilds every table from scratch (so a changed model never meets an old table's columns);
+# a partition range (backfill, sensor) only replaces its years in the yearly marts
+FULL_REFRESH_TAG = "tryghed/full_refresh"
 MANIFEST = TARGET / "manifest.json"
 _DBT_INPUTS = ("dbt_project.yml", "profiles.yml", "models", "seeds", "macros", "tests")
 
@@ -66,14 +70,19 @@ translator = DagsterDbtTranslator()
 
 
 @dbt_assets(manifest=ensure_manifest(), project=dbt_project, name="tryghed_dbt",
-            dagster_dbt_translator=translator)
+            dagster_dbt_translator=translator, partitions_def=AAR,
+            backfill_policy=dg.BackfillPolicy.single_run())
 def tryghed_dbt_assets(context: dg.AssetExecutionContext, tryghed: TryghedResource):
     settings = tryghed.settings()
-    yield from dbt_build(context, settings.database, settings.dbt_vars())
+    first, last = years_of(context)
+    full_refresh = context.run.tags.get(FULL_REFRESH_TAG) == "true"
+    context.log.info(f"dbt build for {first}–{last}" + (" (full refresh)" if full_refresh else ""))
+    yield from dbt_build(context, settings.database, settings.dbt_vars(), (first, last), full_refresh)
 
 
-def dbt_build(context: dg.AssetExecutionContext, database: Path, vars_: dict):
-    """Run `dbt build` in-process and yield Dagster events while it runs."""
+def dbt_build(context: dg.AssetExecutionContext, database: Path, vars_: dict, years: tuple[int, int],
+              full_refresh: bool = False):
+    """Run `dbt build` in-process for the years given and yield Dagster events while it runs."""
     from dagster_dbt.asset_utils import get_subset_selection_for_context
     from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
     from dbt.cli.main import dbtRunner
@@ -89,6 +98,7 @@ def dbt_build(context: dg.AssetExecutionContext, database: Path, vars_: dict):
 
     # the profile reads the database path from the environment (profiles.yml only knows env_var)
     os.environ["TRYGHED_DUCKDB"] = str(database)
+    os.environ["TRYGHED_FRA_AAR"], os.environ["TRYGHED_TIL_AAR"] = (str(y) for y in years)
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     results: queue.Queue = queue.Queue()
     result_names = {"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"}
@@ -102,7 +112,8 @@ def dbt_build(context: dg.AssetExecutionContext, database: Path, vars_: dict):
     def invoke() -> None:
         try:
             outcome["result"] = dbtRunner(callbacks=[on_event]).invoke(
-                ["build", "--quiet", *_base_args(vars_), *selection]
+                ["build", "--quiet", *(["--full-refresh"] if full_refresh else []), *_base_args(vars_),
+                 *selection]
             )
         except BaseException as exc:  # surfaced in the Dagster step below
             outcome["error"] = exc

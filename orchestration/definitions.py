@@ -1,9 +1,10 @@
-"""The one Definitions object: raw assets → dbt models and tests → publishing, and the job that runs them."""
+"""The one Definitions object: raw assets → dbt models and tests → publishing → docs, and the job."""
 
 from __future__ import annotations
 
 import dagster as dg
 
+from assets.dbt_docs import build_dbt_docs_asset
 from assets.publish import build_publish_asset
 from assets.raw_assets import RAW_ASSETS
 from orchestration.config import MARTS, settings_from_env
@@ -23,8 +24,10 @@ def _mart_keys() -> list[dg.AssetKey]:
 
 
 publicerede_marts = build_publish_asset(_mart_keys())
+# after publishing: the docs describe what was published, and a failure here never holds the marts back
+dbt_dokumentation = build_dbt_docs_asset([publicerede_marts.key])
 
-ALL_ASSETS = [*RAW_ASSETS, tryghed_dbt_assets, publicerede_marts]
+ALL_ASSETS = [*RAW_ASSETS, tryghed_dbt_assets, publicerede_marts, dbt_dokumentation]
 
 
 def build_definitions(settings=None) -> dg.Definitions:

@@ -23,6 +23,7 @@ class ProgressHandler(logging.Handler):
         self.failures: list[str] = []
         self.failed_checks: list[str] = []
         self.warnings: list[str] = []
+        self.materialized: set[str] = set()  # a range run materializes each asset once per year: print once
 
     def _print(self, text: str) -> None:
         print(text, file=self.stream, flush=True)
@@ -38,6 +39,9 @@ class ProgressHandler(logging.Handler):
             self._print(f"▶ {_step_label(step)}")
         elif kind == DagsterEventType.ASSET_MATERIALIZATION:
             mat = event.event_specific_data.materialization
+            if mat.asset_key.to_user_string() in self.materialized:
+                return
+            self.materialized.add(mat.asset_key.to_user_string())
             rows = mat.metadata.get("rows")
             extra = f" ({rows.value:,} rows)".replace(",", ".") if rows is not None else ""
             self._print(f"  ✓ {mat.asset_key.to_user_string()}{extra}")

@@ -1,21 +1,31 @@
 """When runs start by themselves: the yearly spring refresh (schedule) and new or changed inbox files (sensor).
 
 The sensor compares the inbox with the manifest of the last published marts (file → sha256), so it needs
-no state of its own: an inbox that matches what was published starts nothing; a new, changed or removed
-file starts one run, keyed by the inbox's state so the same state never starts two runs.
+no state of its own: an inbox that matches what was published starts nothing; new, changed or removed files
+start one run for the years they affect, keyed by the inbox's state so the same state never starts two runs.
+
+Affected years come from the file names: the contract names every yearly file with its year (and the
+loaders refuse a police file whose reports lie in another year). A file without a year (Danmarks
+Statistik's tables, the area polygons, the city's population table) or a removed file affects every year.
+A police correction that moves a report to another year is flagged by the run summary (revisions).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 import dagster as dg
 
 from assets.contract import sha256_of, source_files
 from assets.sources import SOURCES
 from orchestration.config import settings_from_env
+from orchestration.dbt import FULL_REFRESH_TAG
 from orchestration.jobs import alt_job
+from orchestration.partitions import all_years, range_tags
+
+_YEAR_IN_NAME = re.compile(r"_((?:19|20)\d\d)(?:_[^/]*)?\.[a-z.]+$")
 
 
 def inbox_state(inbox) -> dict[str, str]:
@@ -42,6 +52,22 @@ def inbox_changes(current: dict[str, str], published: dict[str, str]) -> dict[st
     }
 
 
+def affected_years(changes: dict[str, list[str]]) -> tuple[int, int]:
+    """The range of years a run must rebuild for these inbox changes (one range: one run)."""
+    first, last = all_years()
+    if changes["fjernede"]:
+        return first, last
+    years = set()
+    for rel in changes["nye"] + changes["aendrede"]:
+        match = _YEAR_IN_NAME.search(rel)
+        if match is None:
+            return first, last
+        years.add(min(max(int(match.group(1)), first), last))  # clipped to the partitions
+    if not years:
+        return first, last
+    return min(years), max(years)
+
+
 @dg.sensor(
     job=alt_job,
     minimum_interval_seconds=60,
@@ -57,15 +83,23 @@ def indbakke_sensor(context: dg.SensorEvaluationContext):
         return dg.SkipReason("the inbox matches the published marts")
     key = hashlib.sha256(json.dumps(current, sort_keys=True).encode()).hexdigest()[:16]
     summary = ", ".join(f"{len(v)} {k}" for k, v in changes.items() if v)
-    return dg.RunRequest(run_key=f"indbakke-{key}", tags={"aarsag": f"indbakke: {summary}"[:200]})
+    first, last = affected_years(changes)
+    return dg.RunRequest(
+        run_key=f"indbakke-{key}",
+        tags={**range_tags(first, last), FULL_REFRESH_TAG: "false", "aarsag": f"indbakke: {summary}"[:200]},
+    )
 
 
-# The city's survey is published in spring; the refresh runs on 1 April at 06:00 when switched on.
-aarlig_opdatering = dg.ScheduleDefinition(
+@dg.schedule(
     name="aarlig_opdatering",
     job=alt_job,
     cron_schedule="0 6 1 4 *",
     execution_timezone="Europe/Copenhagen",
     default_status=dg.DefaultScheduleStatus.STOPPED,
-    description="The yearly spring refresh (1 April, 06:00). Off by default: turn it on in the Dagster UI.",
+    description="The yearly spring refresh (1 April, 06:00): every year, every table rebuilt, as `tryghed run`."
+    " Off by default: turn it on in the Dagster UI.",
 )
+def aarlig_opdatering(context: dg.ScheduleEvaluationContext):
+    """The city's survey is published in spring; the refresh runs on 1 April at 06:00 when switched on."""
+    first, last = all_years(context.scheduled_execution_time.date())
+    return dg.RunRequest(tags={**range_tags(first, last), FULL_REFRESH_TAG: "true", "aarsag": "aarlig opdatering"})

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -94,6 +95,9 @@ def test_inbox_sensor_starts_a_run_only_for_a_changed_inbox(pipeline, monkeypatc
     request = indbakke_sensor(dg.build_sensor_context())
     assert isinstance(request, dg.RunRequest)
     assert "1 aendrede" in request.tags["aarsag"]
+    # only the plan's year is rebuilt, as one run over a partition range
+    assert request.tags["dagster/asset_partition_range_start"] == "2025"
+    assert request.tags["dagster/asset_partition_range_end"] == "2025"
     again = indbakke_sensor(dg.build_sensor_context())
     assert again.run_key == request.run_key  # the same inbox state never starts two runs
 
@@ -105,3 +109,26 @@ def test_yearly_schedule_is_off_by_default(name):
     schedule = defs.resolve_schedule_def(name)
     assert schedule.cron_schedule == "0 6 1 4 *"
     assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED
+    context = dg.build_schedule_context(scheduled_execution_time=datetime(2027, 4, 1, 6, 0))
+    request = schedule.evaluate_tick(context).run_requests[0]
+    # the spring refresh rebuilds every year, 2014 to the current one, in one run
+    assert request.tags["dagster/asset_partition_range_start"] == "2014"
+    assert request.tags["dagster/asset_partition_range_end"] == "2027"
+    assert request.tags["tryghed/full_refresh"] == "true"
+
+
+def test_affected_years_come_from_file_names():
+    from orchestration.triggers import affected_years
+
+    def years(nye=(), aendrede=(), fjernede=()):
+        return affected_years({"nye": list(nye), "aendrede": list(aendrede), "fjernede": list(fjernede)})
+
+    last = date.today().year
+    assert years(nye=["police/anmeldelser_2024_rettelser.csv.gz"]) == (2024, 2024)
+    assert years(nye=["police/anmeldelser_2024.csv"], aendrede=["survey_kk/tryghedsundersoegelse_2019.csv"]) == (
+        2019, 2024)
+    # a file without a year, or a removed file, can touch every year
+    assert years(nye=["dst/STRAF11.csv"]) == (2014, last)
+    assert years(fjernede=["police/anmeldelser_2019.csv"]) == (2014, last)
+    # years before the first partition are clipped to it
+    assert years(nye=["police/anmeldelser_2010.csv"]) == (2014, 2014)

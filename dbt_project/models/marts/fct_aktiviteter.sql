@@ -1,4 +1,6 @@
 {%- set maal = var('maal_samarbejde') -%}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ slet_aarsvindue() }}") }}
 -- Collaboration in the safety plan: per year and focus area, plus a total row per year with
 -- indsatsomraade empty (Decision 6). Cancelled activities are left out of every count.
 with aktiviteter as (
@@ -55,3 +57,4 @@ select
     cast({{ maal }} as double) as maal,
     antal_med_mindst_2_partnere / nullif(antal_aktiviteter, 0) >= {{ maal }} as maal_opfyldt
 from optalt
+where {{ i_aarsvindue('aar') }}

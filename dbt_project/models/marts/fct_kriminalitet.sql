@@ -1,5 +1,7 @@
 {%- set diskretion = var('diskretion_graense') -%}
 {%- set baseline_aar = var('baseline_aar') -%}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ slet_aarsvindue() }}") }}
 -- Reported crime per year × area × group (every combination, zeros included), with the 2024 baseline,
 -- the index (Decision 5) and whether the "at least held at the 2024 level" target is met.
 with optalt as (
@@ -114,3 +116,4 @@ select
     befolkning_kilde,
     cast(befolkning_undertrykte_celler as bigint) as befolkning_undertrykte_celler
 from samlet
+where {{ i_aarsvindue('aar') }}

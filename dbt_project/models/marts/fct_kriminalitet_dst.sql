@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ slet_aarsvindue() }}") }}
 -- Coverage of the police extract against Danmarks Statistik's STRAF11 for the municipality: per year
 -- and STRAF11 offence code, DST's count beside the extract's count for the same code group.
 with straf11 as (
@@ -105,3 +107,4 @@ left join politi
         dst.aar = politi.aar
         and dst.omraade_kode = politi.omraade_kode
         and dst.overtraedelse_kode = politi.overtraedelse_kode
+where {{ i_aarsvindue('dst.aar') }}

@@ -1,4 +1,6 @@
 {%- set diskretion = var('diskretion_graense') -%}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ slet_aarsvindue() }}") }}
 {#- LBF measure → (mart column, divide by 100?) -#}
 {%- set maal = [
     ('pct_uden_arbejde_uddannelse', 'andel_uden_for_arbejde_uddannelse', true),
@@ -166,3 +168,4 @@ select
     (100.0 * (andel_kun_grundskole - 0.60))::double as afstand_61b_kun_grundskole,
     (65 - indkomst_pct_af_region)::double as afstand_61b_indkomst
 from optalt
+where {{ i_aarsvindue('aar') }}

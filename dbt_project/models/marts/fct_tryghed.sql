@@ -1,6 +1,8 @@
 {%- set minimum_svar = var('minimum_svar') -%}
 {%- set diskretion = var('diskretion_graense') -%}
 {%- set reference_aar = var('reference_aar', var('foerste_aar')) -%}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ slet_aarsvindue() }}") }}
 -- Feeling safe, one row per year × area × source (kk / jm) × measure.
 -- Respondent data give the weighted share, Kish's effective n, Wilson's interval and the change test
 -- (Decision 4); published shares fill years/areas without respondent data; where both exist the
@@ -236,3 +238,4 @@ left join publiceret_ved_siden as p
         and m.omraade_kode = p.omraade_kode
         and m.kilde = p.kilde
         and m.maal = p.maal
+where {{ i_aarsvindue('m.aar') }}

@@ -1,0 +1,99 @@
+"""The dbt docs (`dbt docs generate`) under <warehouse>/docs/dbt/: every model and mart column with its
+description, the lineage graph and the exposures (the yearly status, the BI catalog).
+
+dbt runs in this process through dbtRunner, like the build (orchestration/dbt.py), against the working
+database after the build. Its own target folder (a temporary one) keeps the build's target/ untouched; the
+build's partial-parse file is copied in first, so dbt does not parse the whole project again. `--static`
+writes static_index.html, one self-contained page (manifest and catalog inlined) that opens from file://;
+index.html with manifest.json and catalog.json is the usual site (it needs a web server: browsers refuse
+to fetch the JSON from file://). `--no-compile` skips compiling every model's SQL: the catalog (the
+columns and their types) comes from the database either way, and the descriptions from the manifest.
+
+Layout:
+  docs/dbt/static_index.html   open this one (works from file://)
+  docs/dbt/index.html          the same site, reading manifest.json and catalog.json beside it
+  docs/dbt/manifest.json, catalog.json
+"""
+
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+DOCS_FILES = ("static_index.html", "index.html", "manifest.json", "catalog.json")
+
+
+class DbtDocsError(Exception):
+    """dbt docs generate failed."""
+
+
+def generate_dbt_docs(database: Path, out_dir: Path, vars_: dict) -> Path:
+    """Run `dbt docs generate` in-process against `database`; write the docs into `out_dir` and return it.
+
+    `vars_` must be the build's vars (settings.dbt_vars()), so dbt can reuse the build's partial parse.
+    Each file is written aside and moved into place, so a reader never sees half a file.
+    """
+    from dbt.cli.main import dbtRunner
+
+    from orchestration.dbt import TARGET, _base_args, _release_database
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".dbt_docs_", dir=out_dir) as tmp:
+        target = Path(tmp)
+        partial = TARGET / "partial_parse.msgpack"
+        if partial.exists():
+            shutil.copy2(partial, target / partial.name)
+        args = _base_args(vars_)
+        args[args.index("--target-path") + 1] = str(target)
+
+        # the profile reads the database path from the environment (profiles.yml only knows env_var)
+        os.environ["TRYGHED_DUCKDB"] = str(database)
+        os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+        try:
+            # `docs generate --no-compile` does not write manifest.json (which --static inlines), so parse
+            # first (partial: only changed files) and hand the parsed manifest on, so it is not parsed twice
+            parsed = dbtRunner().invoke(["parse", "--quiet", *args])
+            if not parsed.success:
+                raise DbtDocsError(f"dbt parse failed: {parsed.exception}")
+            result = dbtRunner(manifest=parsed.result).invoke(
+                ["docs", "generate", "--quiet", "--static", "--no-compile", *args]
+            )
+        finally:
+            _release_database()
+        if not result.success:
+            raise DbtDocsError(f"dbt docs generate failed: {result.exception}")
+        missing = [name for name in DOCS_FILES if not (target / name).is_file()]
+        if missing:
+            raise DbtDocsError(f"dbt docs generate wrote no {', '.join(missing)}")
+        for name in DOCS_FILES:
+            os.replace(target / name, out_dir / name)
+    return out_dir
+
+
+def build_dbt_docs_asset(deps):
+    """The Dagster asset that writes the dbt docs to <warehouse>/docs/dbt/, downstream of `deps`."""
+    import dagster as dg
+
+    from orchestration.resources import TryghedResource
+
+    @dg.asset(
+        key=dg.AssetKey(["dbt_dokumentation"]),
+        deps=deps,
+        group_name="publicering",
+        description="The dbt docs (every mart column described, lineage, exposures) under warehouse/docs/dbt/; "
+        "open static_index.html.",
+        kinds={"dbt"},
+    )
+    def dbt_dokumentation(context: dg.AssetExecutionContext, tryghed: TryghedResource) -> dg.MaterializeResult:
+        settings = tryghed.settings()
+        folder = generate_dbt_docs(settings.database, settings.warehouse / "docs" / "dbt", settings.dbt_vars())
+        context.log.info(f"dbt docs: {folder / 'static_index.html'}")
+        return dg.MaterializeResult(
+            metadata={
+                "path": dg.MetadataValue.path(str(folder / "static_index.html")),
+            }
+        )
+
+    return dbt_dokumentation

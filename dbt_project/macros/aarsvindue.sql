@@ -1,0 +1,29 @@
+{#
+  The run's window of years (Dagster's yearly partitions): a partitioned run rebuilds only the rows of these
+  years in the yearly marts; the others stay as the last run left them.
+
+  The window comes from the environment (TRYGHED_FRA_AAR, TRYGHED_TIL_AAR, set by orchestration/dbt.py), read
+  only when dbt executes, never while it parses: a var or an env var seen at parse time would make dbt
+  re-parse the whole project (~6 s) whenever the window changes.
+#}
+{% macro aarsvindue() -%}
+    {%- if execute -%}
+        {%- set fra = env_var('TRYGHED_FRA_AAR', var('foerste_aar') | string) | int -%}
+        {%- set til = env_var('TRYGHED_TIL_AAR', '9999') | int -%}
+        {{ return([fra, til]) }}
+    {%- else -%}
+        {{ return([var('foerste_aar'), 9999]) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro i_aarsvindue(kolonne='aar') -%}
+    {%- set vindue = aarsvindue() -%}
+    {{ kolonne }} between {{ vindue[0] }} and {{ vindue[1] }}
+{%- endmacro %}
+
+{# pre-hook of the yearly marts: the window's rows go, the model inserts them anew (append) #}
+{% macro slet_aarsvindue() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where {{ i_aarsvindue('aar') }}
+    {%- endif -%}
+{%- endmacro %}

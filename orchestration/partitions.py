@@ -1,0 +1,70 @@
+"""Yearly partitions: the time-dependent assets (the dbt models, whose yearly marts are rebuilt per year).
+
+A run covers a range of years in one process and one `dbt build` (single-run backfill policy), never one
+run per year: start-up is the main cost here. The range reaches dbt as TRYGHED_FRA_AAR / TRYGHED_TIL_AAR
+(macro `aarsvindue`); the yearly marts delete and re-insert only those years' rows.
+
+The partitions run from the agreement's first comparison year (2014) to the current year, so the coming
+year's safety plan, often delivered in the autumn, has a partition too.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dagster as dg
+
+from orchestration.config import Settings
+
+FOERSTE_AAR = Settings().foerste_aar
+
+AAR = dg.TimeWindowPartitionsDefinition(
+    cron_schedule="0 0 1 1 *",
+    start=str(FOERSTE_AAR),
+    fmt="%Y",
+    end_offset=1,
+    timezone="Europe/Copenhagen",
+)
+
+
+def all_years(today: date | None = None) -> tuple[int, int]:
+    """The first and the last partition (the current year)."""
+    return FOERSTE_AAR, (today or date.today()).year
+
+
+def range_tags(first: int, last: int) -> dict[str, str]:
+    """Run tags that make one run cover the years first..last (how Dagster marks a partition-range run)."""
+    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+    return {ASSET_PARTITION_RANGE_START_TAG: str(first), ASSET_PARTITION_RANGE_END_TAG: str(last)}
+
+
+def check_range(first: int, last: int, today: date | None = None) -> None:
+    low, high = all_years(today)
+    if first > last:
+        raise ValueError(f"--from {first} is after --to {last}")
+    if first < low or last > high:
+        raise ValueError(f"years must lie within the partitions {low}–{high}, not {first}–{last}")
+
+
+def years_of(context: dg.AssetExecutionContext) -> tuple[int, int]:
+    """The run's years: its partition range, or every year when the asset runs unpartitioned."""
+    if not context.has_partition_key_range and not context.has_partition_key:
+        return all_years()
+    window = context.partition_key_range
+    return int(window.start), int(window.end)
+
+
+def years_from_tags(tags) -> tuple[int, int]:
+    """The year range a run was started for (an unpartitioned asset in it, like publishing, reads this)."""
+    from dagster._core.storage.tags import (
+        ASSET_PARTITION_RANGE_END_TAG,
+        ASSET_PARTITION_RANGE_START_TAG,
+        PARTITION_NAME_TAG,
+    )
+
+    if ASSET_PARTITION_RANGE_START_TAG in tags:
+        return int(tags[ASSET_PARTITION_RANGE_START_TAG]), int(tags[ASSET_PARTITION_RANGE_END_TAG])
+    if PARTITION_NAME_TAG in tags:
+        return int(tags[PARTITION_NAME_TAG]), int(tags[PARTITION_NAME_TAG])
+    return all_years()
