@@ -22,7 +22,9 @@ install: $(VENV)/.installed
 run: install
 	$(VENV)/bin/tryghed run
 
+# The status report's browser tests render the page in Debian's headless Chromium (installed here if missing).
 test: install
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	$(VENV)/bin/python -m pytest
 
 ui: install
@@ -35,6 +37,12 @@ lint: install
 
 sample: install
 	$(VENV)/bin/tryghed sample --out data/sample
+
+# Scale bench (bench/run_bench.py): near-empty, ~1 M and ~10 M police reports; data in $(BENCH_DATA) (~2.5 GB)
+BENCH_DATA ?= /work/bench_data
+BENCH_SIZES ?= empty,1m,10m
+bench: install
+	$(VENV)/bin/python bench/run_bench.py --sizes $(BENCH_SIZES) --data $(BENCH_DATA)
 
 clean:
 	rm -rf warehouse/tryghed.duckdb* warehouse/marts warehouse/udgivelser warehouse/tryghed_katalog.duckdb \

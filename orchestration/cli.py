@@ -1,4 +1,4 @@
-"""The command line: `tryghed run`, `backfill`, `sample`, `fetch` and `baseline freeze`.
+"""The command line: `tryghed run`, `backfill`, `report`, `sample`, `fetch` and `baseline freeze`.
 
 Imports are deferred to the command that needs them: `tryghed sample` never loads Dagster or dbt, and
 `tryghed run` loads them once, in this process (the in-process executor; no process per step).
@@ -28,6 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     backfill.add_argument("--inbox", type=Path, help="inbox folder (default: data/sample or $TRYGHED_INBOX)")
     backfill.add_argument("--warehouse", type=Path, help="output folder (default: warehouse or $TRYGHED_WAREHOUSE)")
 
+    report = commands.add_parser("report", help="the yearly status report (HTML + PDF) from the published marts")
+    report.add_argument("--year", type=int, help="report year (default: the latest with safety or crime figures)")
+    report.add_argument("--warehouse", type=Path, help="warehouse with the published marts")
+
     sample = commands.add_parser("sample", help="write a deterministic sample inbox")
     sample.add_argument("--out", type=Path, required=True, help="folder to write the inbox into")
     sample.add_argument("--seed", type=int, default=2025)
@@ -50,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
     freeze.add_argument("--warehouse", type=Path, help="warehouse with the published marts")
 
     args = parser.parse_args(argv)
+    if args.command == "report":
+        from assets.statusrapport.cli import main_report
+
+        return main_report(args.year, args.warehouse)
     if args.command == "baseline":
         from assets.baseline import main_baseline_freeze
 
@@ -128,8 +136,11 @@ def command_run(inbox: Path | None, warehouse: Path | None, years: tuple[int, in
         print(f"\nAdvarsler ({len(handler.warnings)}):")
         for warning in handler.warnings:
             print(f"  - {warning}")
-    print(f"\nPublished to {settings.marts_dir} (catalog {settings.catalog}; dbt docs "
-          f"{settings.warehouse / 'docs' / 'dbt' / 'static_index.html'}) in {elapsed:.0f} s")
+    print(f"\nPublished to {settings.marts_dir} (catalog {settings.catalog}) in {elapsed:.0f} s")
+    reports = sorted((settings.warehouse / "reports").glob("status_*.html"), key=lambda p: p.stat().st_mtime)
+    if reports:
+        print(f"Status report: {reports[-1]}")
+    print(f"dbt docs: {settings.warehouse / 'docs' / 'dbt' / 'static_index.html'}")
     return 0
 
 

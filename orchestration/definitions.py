@@ -1,4 +1,4 @@
-"""The one Definitions object: raw assets → dbt models and tests → publishing → docs, and the job."""
+"""The one Definitions object: raw assets → dbt models and tests → publishing → docs and status report."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import dagster as dg
 from assets.dbt_docs import build_dbt_docs_asset
 from assets.publish import build_publish_asset
 from assets.raw_assets import RAW_ASSETS
+from assets.statusrapport.asset import build_report_asset
 from orchestration.config import MARTS, settings_from_env
 from orchestration.dbt import tryghed_dbt_assets
 from orchestration.jobs import alt_job
@@ -27,7 +28,10 @@ publicerede_marts = build_publish_asset(_mart_keys())
 # after publishing: the docs describe what was published, and a failure here never holds the marts back
 dbt_dokumentation = build_dbt_docs_asset([publicerede_marts.key])
 
-ALL_ASSETS = [*RAW_ASSETS, tryghed_dbt_assets, publicerede_marts, dbt_dokumentation]
+# the Finance Committee's yearly status, from the published marts alone
+statusrapport = build_report_asset([publicerede_marts.key])
+
+ALL_ASSETS = [*RAW_ASSETS, tryghed_dbt_assets, publicerede_marts, dbt_dokumentation, statusrapport]
 
 
 def build_definitions(settings=None) -> dg.Definitions:

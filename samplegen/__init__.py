@@ -28,9 +28,18 @@ def _clean(folder: Path) -> Path:
 
 
 def generate(out: Path, seed: int = 2025, years: tuple[int, int] = (2014, 2025),
-             scale: float = 1.0) -> dict[str, int]:
-    """Write the sample inbox; returns the number of data rows written per source folder."""
+             scale: float = 1.0, respondents: int | None = None, gz: bool | None = None) -> dict[str, int]:
+    """Write the sample inbox; returns the number of data rows written per source folder.
+
+    `scale` multiplies the police reports (and, unless `respondents` is given, the survey's ~3,300
+    respondents a year). `respondents` sets the survey's size a year on its own, e.g. a national-size inbox:
+    `scale=33, respondents=20_000` over 2007-2026 gives ~10 million reports. `gz` gzips the police files;
+    by default only up to scale 1 (the committed sample), since gzip -9 of a gigabyte takes minutes and real
+    deliveries are plain CSV.
+    """
     out = Path(out)
+    gz = scale <= 1 if gz is None else gz
+    survey_scale = scale if respondents is None else respondents / survey.RESPONDENTS
     yrs = range(years[0], years[1] + 1)
     d = {s: _clean(out / s) for s in SOURCES}
     n: dict[str, int] = {}
@@ -41,12 +50,12 @@ def generate(out: Path, seed: int = 2025, years: tuple[int, int] = (2014, 2025),
     n["kk_befolkning"] = population.write_kk_befolkning(d["kk_befolkning"], yrs, seed)
     n["befolkning_kvadratnet"], _ = population.write_grid(d["befolkning_kvadratnet"], grid, seed)
 
-    samples = {y: survey.draw(seed, y, grid, scale) for y in yrs}
+    samples = {y: survey.draw(seed, y, grid, survey_scale) for y in yrs}
     n["survey_kk"] = sum(survey.write_survey(d["survey_kk"], s) for s in samples.values())
     n["survey_kk_published"] = survey.write_published(d["survey_kk_published"], samples, seed)
     n["survey_jm"] = survey.write_jm(d["survey_jm"])
 
-    n["police"], _ = police.write_police(d["police"], seed, yrs, grid, scale)
+    n["police"], _ = police.write_police(d["police"], seed, yrs, grid, scale, gz=gz)
 
     n["dst"] = context.write_straf11(d["dst"], yrs, seed) + context.write_folk1a(d["dst"], yrs)
     n["lbf"] = context.write_lbf(d["lbf"], yrs, seed)

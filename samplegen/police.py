@@ -19,9 +19,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import shapely
 
-from ._util import rng, write_csv
+from ._util import rng, write_bytes
 from .geography import area_map
 from .population import Grid
 
@@ -65,7 +68,7 @@ _CORRECTED_CODE = {1330: 1331, 1331: 1330, 1220: 1230, 1230: 1220, 1390: 1391, 1
 
 @dataclass(frozen=True)
 class Reports:
-    journalnr: np.ndarray
+    seq: np.ndarray  # running number of the report within its year (journalnr's serial part)
     date: np.ndarray  # datetime64[D]
     fra: np.ndarray  # datetime64[m], NaT = empty
     til: np.ndarray
@@ -187,25 +190,53 @@ def draw(seed: int, year: int, grid: Grid, scale: float) -> Reports:
     fra, til = _times(date, r)
 
     seq = np.arange(1, x.size + 1) + r.integers(100, 900)
-    jnr = np.array([f"0100-80150-{s:05d}-{year % 100:02d}" for s in seq])
-    return Reports(jnr, date, fra, til, code, x, y, district)
+    return Reports(seq, date, fra, til, code, x, y, district)
 
 
-def _fmt_time(t: np.datetime64) -> str:
-    return "" if np.isnat(t) else str(t).replace("T", " ") + ":00"
-
-
-def _rows(rep: Reports, delivered: dt.date):
-    for i in range(rep.code.size):
-        c = int(rep.code[i])
-        x = "" if np.isnan(rep.x[i]) else str(int(rep.x[i]))
-        y = "" if np.isnan(rep.y[i]) else str(int(rep.y[i]))
-        yield (rep.journalnr[i], str(rep.date[i]), _fmt_time(rep.fra[i]), _fmt_time(rep.til[i]), c,
-               CODES[c][0], 101, x, y, delivered.isoformat())
+def journalnr(seq: np.ndarray, year: int) -> pa.Array:
+    """`0100-80150-01234-24`: five-digit serials; past 99,999 reports a year (the national-size inbox) the
+    second part counts up (80151, 80152, ...), so every number keeps the police's shape."""
+    serial = pc.utf8_lpad(pc.cast(pa.array(seq % 100_000), pa.string()), 5, "0")
+    series = pc.cast(pa.array(80150 + seq // 100_000), pa.string())
+    return pc.binary_join_element_wise("0100", series, serial, f"{year % 100:02d}", "-")
 
 
 HEADER = ("journalnr", "anmeldt_dato", "gerning_fra", "gerning_til", "gerningskode", "gerningskode_tekst",
           "kommunekode", "x_utm32", "y_utm32", "leveret_dato")
+_LABELS = {c: label for c, (label, _) in CODES.items()}
+
+
+def _table(rep: Reports, year: int, delivered: dt.date) -> pa.Table:
+    """One delivery's rows as typed columns; Arrow's CSV writer renders them exactly as the contract reads
+    them (dates ISO, times `YYYY-MM-DD HH:MM:SS`, whole-metre coordinates, empty = missing)."""
+    codes = np.array(sorted(_LABELS))
+    labels = pa.array([_LABELS[c] for c in codes])
+    n = rep.code.size
+
+    def metres(v: np.ndarray) -> pa.Array:
+        return pa.array(np.nan_to_num(v).astype(np.int64), mask=np.isnan(v))
+
+    def minutes(t: np.ndarray) -> pa.Array:
+        return pa.array(t.astype("datetime64[s]"), mask=np.isnat(t))
+
+    return pa.table([
+        journalnr(rep.seq, year),
+        pa.array(rep.date.astype("datetime64[D]")),
+        minutes(rep.fra), minutes(rep.til),
+        pa.array(rep.code.astype(np.int64)),
+        labels.take(pa.array(np.searchsorted(codes, rep.code))),
+        pa.array(np.full(n, 101, dtype=np.int64)),
+        metres(rep.x), metres(rep.y),
+        pa.array(np.full(n, delivered.isoformat())),
+    ], names=list(HEADER))
+
+
+def _write(path: Path, table: pa.Table, gz: bool) -> int:
+    """`;`-separated, header unquoted, no field quoted (no value holds `;`, `"` or a line break)."""
+    body = pa.BufferOutputStream()
+    pacsv.write_csv(table, body, pacsv.WriteOptions(include_header=False, delimiter=";", quoting_style="none"))
+    write_bytes(path, (";".join(HEADER) + "\n").encode("utf-8") + body.getvalue().to_pybytes(), gz=gz)
+    return table.num_rows
 
 
 def _altered(rep: Reports, idx: np.ndarray, seed: int, key: str, grid: Grid, scale: float) -> Reports:
@@ -226,14 +257,16 @@ def _altered(rep: Reports, idx: np.ndarray, seed: int, key: str, grid: Grid, sca
     return replace(sub, code=code, x=x, y=y)
 
 
-def write_police(folder: Path, seed: int, years: range, grid: Grid, scale: float) -> tuple[int, int]:
+def write_police(folder: Path, seed: int, years: range, grid: Grid, scale: float,
+                 gz: bool = True) -> tuple[int, int]:
     rows = files = 0
     last = years[-1]
+    ext = ".csv.gz" if gz else ".csv"
     for year in years:
         r = rng(seed, "police_deliveries", year)
         rep = draw(seed, year, grid, scale)
         main_day = dt.date(year + 1, 1, 10 + int(r.integers(0, 15)))
-        rows += write_csv(folder / f"anmeldelser_{year}.csv.gz", HEADER, _rows(rep, main_day), gz=True)
+        rows += _write(folder / f"anmeldelser_{year}{ext}", _table(rep, year, main_day), gz)
         files += 1
         if year % 3 == 0 or year == last - 1:
             n = rep.code.size
@@ -241,12 +274,9 @@ def write_police(folder: Path, seed: int, years: range, grid: Grid, scale: float
             same = np.setdiff1d(np.sort(r.choice(n, max(1, int(n * 0.01)), replace=False)), fix)
             fixed = _altered(rep, fix, seed, f"rettelser{year}", grid, scale)
             later = dt.date(year + 1, 5, 5 + int(r.integers(0, 20)))
-            out = [(jnr, row) for jnr, row in zip(fixed.journalnr, _rows(fixed, later), strict=True)]
-            out += [(jnr, row) for jnr, row in zip(rep.journalnr[same], _rows(rep.take(same), main_day),
-                                                   strict=True)]
-            out.sort(key=lambda t: t[0][-8:])
-            rows += write_csv(folder / f"anmeldelser_{year}_rettelser.csv.gz", HEADER,
-                              (row for _, row in out), gz=True)
+            out = pa.concat_tables([_table(fixed, year, later), _table(rep.take(same), year, main_day)])
+            order = np.argsort(np.concatenate([fixed.seq, rep.seq[same]]), kind="stable")  # journalnr order
+            rows += _write(folder / f"anmeldelser_{year}_rettelser{ext}", out.take(order), gz)
             files += 1
         if year == last - 2:
             half = np.flatnonzero(rep.date < np.datetime64(f"{year}-04-01"))
@@ -256,7 +286,7 @@ def write_police(folder: Path, seed: int, years: range, grid: Grid, scale: float
             pos = np.searchsorted(half, early)
             for f in ("code", "x", "y"):
                 getattr(sub, f)[pos] = getattr(prelim, f)
-            rows += write_csv(folder / f"anmeldelser_{year}_foreloebig.csv.gz", HEADER,
-                              _rows(sub, dt.date(year, 4, 11)), gz=True)
+            rows += _write(folder / f"anmeldelser_{year}_foreloebig{ext}", _table(sub, year, dt.date(year, 4, 11)),
+                           gz)
             files += 1
     return rows, files

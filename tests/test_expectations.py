@@ -185,3 +185,62 @@ def test_definitions_do_not_import_great_expectations():
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def _police_database(path: Path) -> Path:
+    """A police delivery with one fault of each kind the suite knows, spread over the file."""
+    con = duckdb.connect(str(path))
+    create_empty_raw_schema(con)
+    rel = "police/anmeldelser_2024.csv"
+    rows = []
+    for i in range(3_000):
+        rows.append([f"0100-80150-{i:05d}-24", f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}", "2024-01-01 10:00:00",
+                     "2024-01-01 11:00:00", 1220, "Simpel vold", 101, 724_000.0 + i, 6_172_000.0 + i,
+                     "2025-01-10", rel, "0" * 64, i + 2, datetime(2026, 3, 1)])
+    rows[100][4] = 999  # not a 4-digit code (line 102)
+    rows[2_500][4] = 99_999  # and again further down (line 2502)
+    rows[700][4] = 1499  # an unmapped code: a warning
+    rows[1_200][8] = None  # only x given (line 1202)
+    rows[1_800][3] = "2023-12-31 09:00:00"  # gerning_til before gerning_fra (line 1802)
+    rows[2_200][1] = "2023-06-01"  # reported outside the file's year (line 2202)
+    rows[2_900][0] = rows[2_901][0]  # one journalnr twice in the delivery with other content (lines 2902/2903)
+    columns = ("journalnr, anmeldt_dato, gerning_fra, gerning_til, gerningskode, gerningskode_tekst, kommunekode, "
+               "x_utm32, y_utm32, leveret_dato, kildefil, kilde_sha256, kildelinje, indlaest")
+    con.executemany(f"insert into raw.police ({columns}) values ({', '.join('?' * 14)})", rows)
+    con.close()
+    return path
+
+
+def test_large_tables_are_validated_on_candidate_rows_with_the_same_outcomes(tmp_path, monkeypatch, databases):
+    """The pre-filter (candidate rows only, for tables of millions of rows) gives exactly the outcomes of the
+    whole table: counts, first file/line/column and examples."""
+    import expectations.bridge as bridge
+
+    police = _police_database(tmp_path / "police.duckdb")
+    cases = [(police, "raw.police"), (databases["bad"], "raw.survey_kk"), (databases["gap"], "raw.survey_kk")]
+    whole = [validate_tables(db, [table])[table] for db, table in cases]
+    monkeypatch.setattr(bridge, "CANDIDATE_ROWS_FROM", 0)
+    monkeypatch.setattr(bridge, "SAMPLE_LINES", 0)
+    read = bridge._read_table
+    seen = {}
+
+    def spy(con, suite):
+        out = read(con, suite)
+        seen[suite.table] = len(out[0])
+        return out
+
+    monkeypatch.setattr(bridge, "_read_table", spy)
+    filtered = [validate_tables(db, [table])[table] for db, table in cases]
+    assert seen["raw.police"] < 20  # only the faulty rows (and the warning's) reached pandas
+    assert seen["raw.survey_kk"] < 60  # (the gap database's two years)
+    for w, f in zip(whole, filtered, strict=True):
+        assert f.rows == w.rows
+        assert [(o.expectation, o.column, o.success, o.unexpected_count, o.description) for o in f.outcomes] == \
+            [(o.expectation, o.column, o.success, o.unexpected_count, o.description) for o in w.outcomes]
+    errors = {o.description.split(": ")[0] for o in whole[0].errors}
+    assert {"police/anmeldelser_2024.csv, line 102, column 'gerningskode'",
+            "police/anmeldelser_2024.csv, line 1202, column 'y_utm32'",
+            "police/anmeldelser_2024.csv, line 1802, column 'gerning_til'",
+            "police/anmeldelser_2024.csv, line 2202, column 'anmeldt_dato'",
+            "police/anmeldelser_2024.csv, line 2902, column 'journalnr'"} <= errors, errors
+    assert [(o.kildelinje, o.unexpected_count) for o in whole[0].warnings] == [(102, 3)]  # 999, 99999, 1499

@@ -27,7 +27,9 @@ ordnet as (
 ),
 
 seneste as (
-    select * from ordnet where nr = 1 and antal_indhold > 1
+    select *
+    from ordnet
+    where nr = 1 and antal_indhold > 1
 ),
 
 -- the newest earlier version with other content: what the latest delivery corrected

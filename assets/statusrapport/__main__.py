@@ -1,0 +1,5 @@
+import sys
+
+from assets.statusrapport.cli import main
+
+sys.exit(main())

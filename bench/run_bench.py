@@ -1,0 +1,320 @@
+"""Scale bench (issue 6): the real pipeline against the practical limit, on one generated inbox per size.
+
+For each size (a near-empty inbox, ~1 M and ~10 M police reports; 20,000 survey respondents a year) it
+measures, on the same data:
+  (a) full rebuild: `tryghed run` in a fresh warehouse, on the inbox without the last year's deliveries;
+  (b) incremental refresh: the last year's deliveries are added, then `tryghed backfill --from Y --to Y`
+      (or `tryghed run` on the same warehouse when the CLI has no backfill);
+  (c) the core figures by one hand-written DuckDB SQL script on the extracts (bench/core_figures.sql);
+  (d) the same figures with a plain pandas + shapely script (bench/core_pandas.py).
+Core figures: reports per year, area and group; weighted safety shares per year, area and measure. The
+published marts of (a) must equal (c) and (d), and those of (b) must equal (c) on the whole inbox, before
+any time is reported. Each variant runs as a subprocess; wall time and the peak RSS of its whole process
+tree (the sum over the tree, polled from /proc every 50 ms, and never below the largest process's
+ru_maxrss) are recorded. The Markdown table goes to stdout and bench/results/latest.md.
+
+    .venv/bin/python bench/run_bench.py [--sizes empty,1m,10m] [--data /work/bench_data]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SURVEY_PER_YEAR = 20_000
+# name: (years, scale, respondents a year); ~15,750 delivered rows per unit of scale and year
+SIZES = {
+    "empty": ("2024-2026", 0.002, 60),
+    "1m": ("2014-2026", 4.9, SURVEY_PER_YEAR),
+    "10m": ("2014-2026", 49.0, SURVEY_PER_YEAR),
+}
+TARGETS = ("full rebuild ≤ 60 s, peak RSS ≤ 4 GiB, incremental ≤ 15 s, fixed cost ≤ 30 s, marginal ≤ 3× (c), "
+           "≥ 3× faster than (d)")
+
+
+@dataclass
+class Measure:
+    wall: float
+    rss: int  # bytes, peak of the process tree
+    code: int
+    log: Path
+
+
+@dataclass
+class SizeResult:
+    name: str
+    rows: int = 0
+    reports: int = 0
+    respondents: int = 0
+    m: dict[str, Measure] = field(default_factory=dict)
+    checks: dict[str, str] = field(default_factory=dict)
+    incremental_cmd: str = ""
+
+
+# --- measuring a subprocess tree -------------------------------------------------------------------------
+def _children() -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(f"/proc/{entry.name}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            kids.setdefault(ppid, []).append(int(entry.name))
+    return kids
+
+
+def _tree_rss(pid: int) -> int:
+    kids, total, todo = _children(), 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            pass
+        todo += kids.get(p, [])
+    return total
+
+
+def measure(cmd: list[str], log: Path, env: dict | None = None) -> Measure:
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+        peak, done = [0], threading.Event()
+
+        def poll() -> None:
+            while not done.is_set():
+                peak[0] = max(peak[0], _tree_rss(proc.pid))
+                done.wait(0.05)
+
+        poller = threading.Thread(target=poll, daemon=True)
+        poller.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        done.set()
+        poller.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    return Measure(wall, max(peak[0], usage.ru_maxrss * 1024), proc.returncode, log)
+
+
+# --- data ------------------------------------------------------------------------------------------------
+def generate(data: Path, name: str) -> Path:
+    years, scale, respondents = SIZES[name]
+    full = data / name / "full"
+    stamp = full / ".params.json"
+    params = {"years": years, "scale": scale, "respondents": respondents, "seed": 2025}
+    if not stamp.is_file() or json.loads(stamp.read_text()) != params:
+        shutil.rmtree(full, ignore_errors=True)
+        subprocess.run([str(BIN / "tryghed"), "sample", "--out", str(full), "--years", years, "--scale", str(scale),
+                        "--respondents", str(respondents), "--seed", "2025"], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+        stamp.write_text(json.dumps(params))
+    return full
+
+
+def link_inbox(full: Path, inbox: Path, held_back: str | None) -> list[Path]:
+    """Hard links of the full inbox's files; those whose name holds `held_back` are left out (returned)."""
+    later = []
+    for f in sorted(full.rglob("*")):
+        if not f.is_file() or f.name.startswith("."):
+            continue
+        target = inbox / f.relative_to(full)
+        if held_back and held_back in f.name:
+            later.append(f)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(f, target)
+    return later
+
+
+# --- the figures -----------------------------------------------------------------------------------------
+def _mart(marts: Path, name: str) -> str:
+    file = marts / f"{name}.parquet"
+    return f"read_parquet('{file}')" if file.exists() else \
+        f"read_parquet('{marts / name}/**/*.parquet', hive_partitioning = true)"
+
+
+def compare(marts: Path, script: Path) -> str:
+    """'ok (n figures)' or what differs: the marts' core figures against a script's, on the marts' years."""
+    con = duckdb.connect()
+    krim, tryg = _mart(marts, "fct_kriminalitet"), _mart(marts, "fct_tryghed")
+    lo, hi = con.execute(f"select min(aar), max(aar) from {krim}").fetchone()
+    crime = con.execute(f"""
+        with m as (select aar, omraade_kode, gruppe, antal_anmeldelser as antal from {krim}),
+        s as (select aar, omraade_kode, gruppe, sum(antal) as antal
+              from read_parquet('{script}/kriminalitet.parquet') where aar between {lo} and {hi} group by all)
+        select count(*), count(*) filter (where differs),
+               any_value((aar, omraade_kode, gruppe, mart, script)) filter (where differs)
+        from (select aar, omraade_kode, gruppe, m.antal as mart, s.antal as script,
+                     coalesce(m.antal, 0) <> coalesce(s.antal, 0) as differs
+              from m full join s using (aar, omraade_kode, gruppe))""").fetchone()
+    safety = con.execute(f"""
+        with m as (select aar, omraade_kode, maal, andel, datagrundlag from {tryg} where kilde = 'kk'),
+        s as (select aar, omraade_kode, maal, case when antal_svar >= 30 then andel end as andel
+              from read_parquet('{script}/tryghed.parquet')),
+        j as (select aar, omraade_kode, maal, m.andel as a, s.andel as b, datagrundlag
+              from m full join s using (aar, omraade_kode, maal)
+              where (m.datagrundlag = 'respondenter' or s.andel is not null)
+                and aar in (select distinct aar from m))
+        select count(*), count(*) filter (where differs),
+               any_value((aar, omraade_kode, maal, a, b)) filter (where differs)
+        from (select *, not coalesce((a is null and b is null) or abs(a - b) < 1e-9, false) as differs
+              from j)""").fetchone()
+    con.close()
+    if crime[1] or safety[1]:
+        return (f"DIFFERENT: {crime[1]} of {crime[0]} crime figures (e.g. {crime[2]}), "
+                f"{safety[1]} of {safety[0]} safety shares (e.g. {safety[2]})")
+    return f"equal ({crime[0]:,} crime figures, {safety[0]:,} safety shares)"
+
+
+def inbox_counts(inbox: Path) -> tuple[int, int, int]:
+    con = duckdb.connect()
+    rows, reports = con.execute(f"""select count(*), count(distinct journalnr) from read_csv(
+        '{inbox}/police/anmeldelser_*.csv*', delim = ';', header = true, all_varchar = true)""").fetchone()
+    respondents = con.execute(f"""select count(*) from read_csv('{inbox}/survey_kk/*.csv', delim = ';',
+        header = true, all_varchar = true)""").fetchone()[0]
+    con.close()
+    return rows, reports, respondents
+
+
+def has_backfill() -> bool:
+    done = subprocess.run([str(BIN / "tryghed"), "backfill", "--help"], cwd=ROOT, capture_output=True)
+    return done.returncode == 0
+
+
+# --- one size --------------------------------------------------------------------------------------------
+def run_size(data: Path, name: str) -> SizeResult:
+    res = SizeResult(name)
+    full = generate(data, name)
+    last = int(SIZES[name][0].split("-")[1])
+    work = data / name / "run"
+    shutil.rmtree(work, ignore_errors=True)
+    inbox, wh, logs = work / "inbox", work / "warehouse", work / "logs"
+    later = link_inbox(full, inbox, f"_{last}")
+    res.rows, res.reports, res.respondents = inbox_counts(full)
+    py = str(BIN / "python")
+    env = {"PYTHONPATH": str(ROOT)}
+
+    print(f"[{name}] (a) full rebuild …", flush=True)
+    res.m["a"] = measure([str(BIN / "tryghed"), "run", "--inbox", str(inbox), "--warehouse", str(wh)], logs / "a.log")
+    print(f"[{name}] (c) DuckDB SQL …", flush=True)
+    res.m["c"] = measure([py, "bench/core_duckdb.py", str(inbox), str(work / "c")], logs / "c.log", env)
+    print(f"[{name}] (d) pandas …", flush=True)
+    res.m["d"] = measure([py, "bench/core_pandas.py", str(inbox), str(work / "d")], logs / "d.log", env)
+    if res.m["a"].code == 0:
+        res.checks["a=c"] = compare(wh / "marts", work / "c") if res.m["c"].code == 0 else "(c) failed"
+        res.checks["a=d"] = compare(wh / "marts", work / "d") if res.m["d"].code == 0 else "(d) failed"
+    else:
+        res.checks["a"] = f"(a) failed, see {res.m['a'].log}"
+
+    for f in later:  # the new year's deliveries arrive
+        os.link(f, inbox / f.relative_to(full))
+    if has_backfill():
+        cmd = [str(BIN / "tryghed"), "backfill", "--from", str(last), "--to", str(last)]
+        res.incremental_cmd = f"tryghed backfill --from {last} --to {last}"
+    else:
+        cmd = [str(BIN / "tryghed"), "run"]
+        res.incremental_cmd = "tryghed run (same warehouse; no backfill command)"
+    print(f"[{name}] (b) incremental: {res.incremental_cmd} …", flush=True)
+    res.m["b"] = measure([*cmd, "--inbox", str(inbox), "--warehouse", str(wh)], logs / "b.log")
+    if res.m["b"].code == 0:
+        check = measure([py, "bench/core_duckdb.py", str(inbox), str(work / "c_full")], logs / "c_full.log", env)
+        res.checks["b=c"] = compare(wh / "marts", work / "c_full") if check.code == 0 else "(c) failed"
+    else:
+        res.checks["b"] = f"(b) failed, see {res.m['b'].log}"
+    return res
+
+
+# --- the report ------------------------------------------------------------------------------------------
+def machine() -> str:
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")), platform.processor())
+    mem = int(next(ln.split()[1] for ln in Path("/proc/meminfo").read_text().splitlines()
+                   if ln.startswith("MemTotal"))) / 1024 ** 2
+    return (f"{os.cpu_count()} cores, {mem:.0f} GiB RAM, {cpu}, Linux {platform.release()}, "
+            f"Python {platform.python_version()}")
+
+
+def _fmt(m: Measure | None) -> str:
+    if m is None:
+        return "–"
+    flag = "" if m.code == 0 else " (failed)"
+    return f"{m.wall:.1f} s, {m.rss / 2 ** 30:.2f} GiB{flag}"
+
+
+def report(results: list[SizeResult], loads: tuple[str, str]) -> str:
+    lines = [
+        f"# Scale bench ({dt.datetime.now():%Y-%m-%d %H:%M})", "",
+        f"Machine: {machine()}. Load average before/after: {loads[0]} / {loads[1]} (shared machine: "
+        "other engineers' runs may skew the times).", "",
+        "Reproduce: `make bench` (data in `$BENCH_DATA`, default /work/bench_data).", "",
+        "| inbox | delivered rows | reports (unique) | respondents | (a) full rebuild | (b) incremental | "
+        "(c) DuckDB SQL | (d) pandas | a/c | d/a |",
+        "|---|---:|---:|---:|---|---|---|---|---:|---:|",
+    ]
+    for r in results:
+        a, c, d = r.m.get("a"), r.m.get("c"), r.m.get("d")
+        ok = all(v.startswith("equal") for v in r.checks.values()) and len(r.checks) == 3
+        ac = f"{a.wall / c.wall:.1f}" if a and c and ok else "–"
+        da = f"{d.wall / a.wall:.2f}" if a and d and ok else "–"
+        cells = [_fmt(a), _fmt(r.m.get("b")), _fmt(c), _fmt(d)] if ok else ["(figures differ: not timed)"] * 4
+        lines.append(f"| {r.name} | {r.rows:,} | {r.reports:,} | {r.respondents:,} | " + " | ".join(cells)
+                     + f" | {ac} | {da} |")
+    lines += ["", "Time is wall clock; memory is the peak RSS of the whole process tree (the pipeline includes its "
+              "Great Expectations worker).", ""]
+    by = {r.name: r for r in results}
+    if "empty" in by and len(by) > 1:
+        e = by["empty"]
+        lines.append(f"- Fixed cost (near-empty inbox): (a) {e.m['a'].wall:.1f} s, (c) {e.m['c'].wall:.1f} s, "
+                     f"(d) {e.m['d'].wall:.1f} s.")
+        for big in [n for n in ("1m", "10m") if n in by]:
+            b = by[big]
+            mil = (b.reports - e.reports) / 1e6
+            ma = (b.m["a"].wall - e.m["a"].wall) / mil
+            mc = (b.m["c"].wall - e.m["c"].wall) / mil
+            md = (b.m["d"].wall - e.m["d"].wall) / mil
+            lines.append(f"- Marginal cost per million reports ({big} vs. empty): (a) {ma:.1f} s, (c) {mc:.1f} s, "
+                         f"(d) {md:.1f} s; (a)/(c) = {ma / mc:.1f}×.")
+    lines.append("- Incremental refresh: " + "; ".join(f"{r.name}: `{r.incremental_cmd}`" for r in results))
+    lines += ["", "Figures compared before timing (published marts vs. scripts):", ""]
+    for r in results:
+        for k, v in r.checks.items():
+            lines.append(f"- {r.name}, {k}: {v}")
+    lines += ["", f"Targets at 10 M: {TARGETS}.", ""]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="empty,1m,10m")
+    ap.add_argument("--data", type=Path, default=Path(os.environ.get("BENCH_DATA", "/work/bench_data")))
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.md")
+    args = ap.parse_args()
+    before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    results = [run_size(args.data, n) for n in args.sizes.split(",")]
+    after = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    text = report(results, (before, after))
+    print(text)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    return 0 if all(m.code == 0 for r in results for m in r.m.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
