@@ -132,3 +132,17 @@ def test_affected_years_come_from_file_names():
     assert years(fjernede=["police/anmeldelser_2019.csv"]) == (2014, last)
     # years before the first partition are clipped to it
     assert years(nye=["police/anmeldelser_2010.csv"]) == (2014, 2014)
+
+
+def test_years_are_partitions_backfilled_in_one_run():
+    """The dbt assets carry yearly partitions 2014 → this year and a single-run backfill policy, so a range
+    launched from the UI (or `tryghed backfill`) is one run; raw loading and publishing stay unpartitioned."""
+    from orchestration.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    mart = graph.get(dg.AssetKey(["marts", "fct_kriminalitet"]))
+    keys = mart.partitions_def.get_partition_keys()
+    assert keys[0] == "2014" and keys[-1] == str(date.today().year)
+    assert mart.backfill_policy == dg.BackfillPolicy.single_run()
+    assert graph.get(dg.AssetKey(["raw", "police"])).partitions_def is None
+    assert graph.get(dg.AssetKey(["publicerede_marts"])).partitions_def is None
