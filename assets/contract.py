@@ -208,15 +208,19 @@ def load_text_table(
 
     # 3. a key that must be unique within the file
     if unique_key:
+        # one hash aggregate finds the repeated keys (a national extract has ~1 M rows a file); only their
+        # rows are then looked at for the first offending line
         key = ", ".join(f'"{k}"' for k in unique_key)
         everything = ", ".join(f'"{c.name}"' for c in table.columns)
-        distinct = f"count(distinct ({everything})) over (partition by {key})" if identical_repeats_ok else "2"
+        variants = f" and count(distinct ({everything})) > 1" if identical_repeats_ok else ""
         bad = con.execute(
-            f"""select kildelinje, first_line from (
-                  select kildelinje, min(kildelinje) over (partition by {key}) as first_line,
-                         count(*) over (partition by {key}) as n, {distinct} as variants
-                  from _typed where {" and ".join(f'"{k}" is not null' for k in unique_key)})
-                where n > 1 and variants > 1 and kildelinje > first_line order by kildelinje limit 1"""
+            f"""with gentagne as (
+                  select {key}, min(kildelinje) as first_line
+                  from _typed where {" and ".join(f'"{k}" is not null' for k in unique_key)}
+                  group by {key} having count(*) > 1{variants})
+                select t.kildelinje, g.first_line
+                from _typed as t inner join gentagne as g using ({key})
+                where t.kildelinje > g.first_line order by t.kildelinje limit 1"""
         ).fetchone()
         if bad:
             col = next(c.header for c in table.columns if c.name == unique_key[-1])
