@@ -20,7 +20,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-import samplegen
 from orchestration.cli import main
 
 
@@ -228,11 +227,13 @@ def _published(warehouse: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
+def published(tmp_path_factory, pipeline):
+    """A copy of the session's published run (inbox and warehouse), so the matrix pays for no run of its own."""
+    source_inbox, source_warehouse, _marts, _areas = pipeline
     root = tmp_path_factory.mktemp("matrix")
     inbox, warehouse = root / "good_inbox", root / "warehouse"
-    samplegen.generate(inbox, years=(2024, 2025), scale=0.05)
-    assert main(["run", "--inbox", str(inbox), "--warehouse", str(warehouse)]) == 0
+    shutil.copytree(source_inbox, inbox)
+    shutil.copytree(source_warehouse, warehouse, symlinks=True)
     marts = _published(warehouse)
     assert len([m for m in marts if m.endswith(".parquet")]) == 8
     assert (warehouse / "docs" / "quality" / "index.html").is_file()
