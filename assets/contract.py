@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -139,9 +140,28 @@ def _cast_expr(value: str, type_: str, missing: tuple[str, ...]) -> str:
     return f"try_cast({v} as {type_})"
 
 
+@dataclass(frozen=True)
+class TextRows:
+    """A file's rows as text: a SQL relation with columns c0..cN in file order (read_csv, or a staged sheet).
+
+    `line` names the column that holds each row's line (sheet row) when the relation has one. Without it the
+    rows are numbered by their position: the typed copy keeps the file's order (DuckDB preserves insertion
+    order), so its rowid + `first_line` is the line, and no ordering window is paid for at national scale.
+    """
+
+    relation: str
+    params: tuple = ()
+    line: str | None = None
+    first_line: int = 2
+    # turns the reader's own error (bad quoting, wrong field count, encoding) into a contract error
+    read_error: Callable[[duckdb.Error], ContractError] | None = None
+    # the same rows read with the reader's own typing (position → type), when the source can do that
+    typed_relation: Callable[[dict[int, str]], str] | None = None
+
+
 def load_text_table(
     con: duckdb.DuckDBPyConnection,
-    staging: str,
+    rows: TextRows,
     table: RawTable,
     rel: str,
     positions: dict[str, int],
@@ -154,89 +174,175 @@ def load_text_table(
     sha256: str,
     loaded_at: datetime,
 ) -> int:
-    """Type the text rows in temp table `staging` (columns c0..cN + kildelinje) into raw.<table>.
+    """Type the text rows into raw.<table>, after the contract's rules held for every row.
 
-    The first bad value per column is reported with its line, then the contract's row checks run on the
-    typed values. Returns the number of rows appended.
+    One pass types the rows into a temp table and flags values that do not parse; one aggregate then finds
+    the earliest unparsable value and the earliest row breaking a rule, reported with its line. Returns the
+    number of rows appended.
     """
-    typed = {}
+    typed, unparsable = {}, {}
     for col in table.columns:
-        if col.name in positions:
-            typed[col.name] = _cast_expr(f'"c{positions[col.name]}"', col.type, missing)
-        else:
+        if col.name not in positions:
             typed[col.name] = f"CAST(NULL AS {col.type})"
-
-    # 1. values that do not parse as their type
-    probes = []
-    for col in table.columns:
-        if col.name not in positions or col.type == "VARCHAR":
             continue
-        raw = f"nullif(trim(\"c{positions[col.name]}\"), '')"
-        for marker in missing:
-            raw = f"nullif({raw}, '{marker}')"
-        probes.append(f"min(kildelinje) filter (where {raw} is not null and {typed[col.name]} is null)")
-    if probes:
-        firsts = con.execute(f"select {', '.join(probes)} from {staging}").fetchone()
-        bad_cols = [c for c in table.columns if c.name in positions and c.type != "VARCHAR"]
-        errors = [(line, col) for line, col in zip(firsts, bad_cols, strict=True) if line is not None]
-        if errors:
-            line, col = min(errors, key=lambda e: e[0])
-            value = con.execute(
-                f'select "c{positions[col.name]}" from {staging} where kildelinje = ?', [line]
-            ).fetchone()[0]
-            raise ContractError(rel, f"value {value!r} is not a valid {_type_word(col.type)}", line=line,
-                                column=col.header)
+        text = f'"c{positions[col.name]}"'
+        typed[col.name] = _cast_expr(text, col.type, missing)
+        if col.type != "VARCHAR":
+            unparsable[col.name] = f"{_cast_expr(text, 'VARCHAR', missing)} is not null and {typed[col.name]} is null"
+    names = {col.name: f"_u{i}" for i, col in enumerate(c for c in table.columns if c.name in unparsable)}
+    line_select = [f"{rows.line} as kildelinje"] if rows.line else []
+    try:
+        if not _typed_by_reader(con, rows, table, positions, missing, line_select):
+            select = [f'{expr} as "{name}"' for name, expr in typed.items()]
+            select += [f"({unparsable[name]}) as {flag}" for name, flag in names.items()]
+            try:
+                con.execute(f"create or replace temp table _typed as select {', '.join(select + line_select)} "
+                            f"from {rows.relation}", list(rows.params))
+            except duckdb.Error as exc:
+                if rows.read_error is None:
+                    raise
+                raise rows.read_error(exc) from None
+        else:
+            names = {}  # the reader parsed every value, so none is unparsable
+        line = "kildelinje" if rows.line else _line_by_position(con, rows.first_line)
+        _check_rows(con, rows, table, rel, positions, line, names, checks)
+        if unique_key:
+            _check_unique(con, table, rel, line, unique_key, identical_repeats_ok)
+        cols = [f'"{c.name}"' for c in table.all_columns] + [f'"{n}"' for n in LINEAGE_COLUMNS]
+        derived_sql = derived_sql or {}
+        values = [f'"{c.name}"' for c in table.columns] + [f'{derived_sql[c.name]}' for c in table.derived]
+        return con.execute(
+            f"insert into raw.{table.name} ({', '.join(cols)}) select {', '.join(values)}, ?, ?, {line}, ? "
+            "from _typed",
+            [rel, sha256, loaded_at],
+        ).fetchone()[0]
+    finally:
+        _drop_quietly(con, "_typed")
 
-    select_typed = ", ".join(f'{expr} as "{name}"' for name, expr in typed.items())
-    derived_sql = derived_sql or {}
-    derived = ", ".join(f'{derived_sql[c.name]} as "{c.name}"' for c in table.derived)
-    con.execute(
-        f"create or replace temp table _typed as select {select_typed}, kildelinje from {staging}"
-    )
-    # 2. row rules of the contract (codes, ranges), all in one scan; the earliest bad line is reported
-    if checks:
-        firsts = con.execute(
-            "select " + ", ".join(
-                f"min(kildelinje) filter (where not coalesce(({c.predicate}), false))" for c in checks
-            ) + " from _typed"
-        ).fetchone()
-        broken = [(line, check) for line, check in zip(firsts, checks, strict=True) if line is not None]
-        if broken:
-            line, check = min(broken, key=lambda b: b[0])
-            col = next((c.header for c in table.columns if c.name == check.column), check.column)
-            raise ContractError(rel, check.message, line=line, column=col)
 
-    # 3. a key that must be unique within the file
-    if unique_key:
-        # one hash aggregate finds the repeated keys (a national extract has ~1 M rows a file); only their
-        # rows are then looked at for the first offending line
-        key = ", ".join(f'"{k}"' for k in unique_key)
-        everything = ", ".join(f'"{c.name}"' for c in table.columns)
-        variants = f" and count(distinct ({everything})) > 1" if identical_repeats_ok else ""
-        bad = con.execute(
-            f"""with gentagne as (
-                  select {key}, min(kildelinje) as first_line
-                  from _typed where {" and ".join(f'"{k}" is not null' for k in unique_key)}
-                  group by {key} having count(*) > 1{variants})
-                select t.kildelinje, g.first_line
-                from _typed as t inner join gentagne as g using ({key})
-                where t.kildelinje > g.first_line order by t.kildelinje limit 1"""
-        ).fetchone()
-        if bad:
-            col = next(c.header for c in table.columns if c.name == unique_key[-1])
-            what = "with different content " if identical_repeats_ok else ""
-            raise ContractError(rel, f"duplicate {'/'.join(unique_key)} {what}(first seen on line {bad[1]})",
-                                line=bad[0], column=col)
+def _line_by_position(con, first_line: int) -> str:
+    """SQL for the line of each row of `_typed`, which holds the file's rows in the file's order.
 
-    cols = [f'"{c.name}"' for c in table.all_columns] + [f'"{n}"' for n in LINEAGE_COLUMNS]
-    base = ", ".join(f'"{c.name}"' for c in table.columns)
-    select = base + (", " + derived if derived else "")
-    n = con.execute(
-        f"insert into raw.{table.name} ({', '.join(cols)}) select {select}, ?, ?, kildelinje, ? from _typed",
-        [rel, sha256, loaded_at],
-    ).fetchone()[0]
-    con.execute("drop table _typed")
-    return n
+    DuckDB numbers a new table's rows in insertion order, from 0, or from a large offset while the
+    transaction that wrote them is open (the loaders run in one). When the numbers are not one unbroken
+    run, the rows get an explicit line column instead (an ordering window: slower, never wrong).
+    """
+    low, high, n = con.execute("select min(rowid), max(rowid), count(*) from _typed").fetchone()
+    if n == 0 or high - low + 1 == n:
+        return f"(rowid - {low or 0} + {first_line})"
+    con.execute(f"create or replace temp table _typed as select *, (row_number() over () + {first_line - 1})"
+                "::BIGINT as kildelinje from _typed")
+    return "kildelinje"
+
+
+def _drop_quietly(con, table: str) -> None:
+    """Drop a temp table; after a failed statement the transaction is aborted and the caller rolls back,
+    so the contract error on its way out must not be replaced by DuckDB's "transaction is aborted"."""
+    try:
+        con.execute(f"drop table if exists {table}")
+    except duckdb.Error:
+        pass
+
+
+def _typed_by_reader(con, rows: TextRows, table: RawTable, positions: dict[str, int], missing: tuple[str, ...],
+                     line_select: list[str]) -> bool:
+    """The fast path: let the reader parse the values itself (several times faster than text + try_cast).
+
+    It only counts when the reader parsed every row: a value it cannot parse (a missing-value marker, a
+    decimal comma, a bad date) makes it skip that row, and the caller then types the text itself, which
+    names the bad value. Where the reader does parse a value it gives the same value as the text path
+    (DuckDB's own cast; tests/test_contract.py compares the two), and text columns are cleaned alike.
+    """
+    if rows.typed_relation is None:
+        return False
+    by_position = {positions[c.name]: c.type for c in table.columns if c.name in positions}
+    select = []
+    for col in table.columns:
+        if col.name not in positions:
+            select.append(f'CAST(NULL AS {col.type}) as "{col.name}"')
+        elif col.type == "VARCHAR":
+            select.append(f'{_cast_expr(f"c{positions[col.name]}", "VARCHAR", missing)} as "{col.name}"')
+        else:
+            select.append(f'"c{positions[col.name]}" as "{col.name}"')
+    # a failing statement would abort the caller's transaction, so the typed read skips what it cannot parse
+    # (a bad value, a wrong field count, a bad byte) and the row count tells whether it skipped anything;
+    # the text path then reports it
+    con.execute(f"create or replace temp table _typed as select {', '.join(select + line_select)} "
+                f"from {rows.typed_relation(by_position)}", list(rows.params))
+    parsed = con.execute("select count(*) from _typed").fetchone()[0]
+    try:
+        total = con.execute(f"select count(*) from {rows.relation}", list(rows.params)).fetchone()[0]
+    except duckdb.Error as exc:
+        if rows.read_error is None:
+            raise
+        raise rows.read_error(exc) from None
+    return parsed == total
+
+
+def _check_rows(con, rows: TextRows, table: RawTable, rel: str, positions: dict[str, int], line: str,
+                flags: dict[str, str], checks: tuple[Check, ...]) -> None:
+    """Values that do not parse as their type come first, then the contract's row rules; earliest line wins."""
+    probes = [f"min({line}) filter (where {flag})" for flag in flags.values()]
+    probes += [f"min({line}) filter (where not coalesce(({c.predicate}), false))" for c in checks]
+    if not probes:
+        return
+    firsts = con.execute(f"select {', '.join(probes)} from _typed").fetchone()
+    bad_types = [(n, name) for n, name in zip(firsts[: len(flags)], flags, strict=True) if n is not None]
+    if bad_types:
+        first, name = min(bad_types, key=lambda e: e[0])
+        col = next(c for c in table.columns if c.name == name)
+        value = _text_at(con, rows, positions[name], first)
+        raise ContractError(rel, f"value {value!r} is not a valid {_type_word(col.type)}", line=first,
+                            column=col.header)
+    broken = [(n, check) for n, check in zip(firsts[len(flags):], checks, strict=True) if n is not None]
+    if broken:
+        first, check = min(broken, key=lambda b: b[0])
+        col = next((c.header for c in table.columns if c.name == check.column), check.column)
+        raise ContractError(rel, check.message, line=first, column=col)
+
+
+def _text_at(con, rows: TextRows, position: int, line: int) -> str | None:
+    """The text of one field, read again from the source (only on the way to an error message)."""
+    if rows.line:
+        sql = f'select "c{position}" from {rows.relation} where {rows.line} = ?'
+    else:
+        sql = (f'select "c{position}" from (select *, row_number() over () + {rows.first_line - 1} as _linje '
+               f"from {rows.relation}) where _linje = ?")
+    found = con.execute(sql, [*rows.params, line]).fetchone()
+    return found[0] if found else None
+
+
+def _check_unique(con, table: RawTable, rel: str, line: str, unique_key: tuple[str, ...],
+                  identical_repeats_ok: bool) -> None:
+    """A key that must be unique within the file (or repeat only with identical content).
+
+    One hash aggregate over the key alone finds the repeated keys (a national extract has ~1 M rows a
+    file); only their rows are compared, and the reported line is the first whose content differs from
+    the key's first row (or, without identical repeats, the key's second row).
+    """
+    key = ", ".join(f'"{k}"' for k in unique_key)
+    content = ", ".join(f'"{c.name}"' for c in table.columns)
+    differs = "r._indhold <> f.foerste_indhold" if identical_repeats_ok else "true"
+    bad = con.execute(
+        f"""with gentagne as (
+              select {key} from _typed where {" and ".join(f'"{k}" is not null' for k in unique_key)}
+              group by {key} having count(*) > 1),
+            raekker as (
+              select {key}, {line} as _linje, hash({content}) as _indhold
+              from _typed semi join gentagne using ({key})),
+            foerste as (
+              select {key}, min(_linje) as foerste_linje, arg_min(_indhold, _linje) as foerste_indhold
+              from raekker group by {key})
+            select r._linje, f.foerste_linje
+            from raekker as r inner join foerste as f using ({key})
+            where r._linje > f.foerste_linje and {differs}
+            order by r._linje limit 1"""
+    ).fetchone()
+    if bad:
+        col = next(c.header for c in table.columns if c.name == unique_key[-1])
+        what = "with different content " if identical_repeats_ok else ""
+        raise ContractError(rel, f"duplicate {'/'.join(unique_key)} {what}(first seen on line {bad[1]})",
+                            line=bad[0], column=col)
 
 
 def _type_word(type_: str) -> str:
@@ -249,28 +355,30 @@ def _type_word(type_: str) -> str:
 _DUCKDB_LINE = re.compile(r"[Ll]ine:?\s*(\d+)")
 
 
-def stage_delimited(con: duckdb.DuckDBPyConnection, path: Path, rel: str, header: list[str], delimiter: str,
-                    staging: str = "_staging") -> None:
-    """Read a delimited text file as text into temp table `staging` (c0..cN, kildelinje)."""
-    names = {f"c{i}": "VARCHAR" for i in range(len(header))}
-    try:
-        con.execute(
-            f"""create or replace temp table {staging} as
-            select *, (row_number() over () + 1)::BIGINT as kildelinje
-            from read_csv(?, delim = ?, header = true, columns = {names!r}, quote = '"', escape = '"',
-                          strict_mode = true, null_padding = false, auto_detect = false,
-                          compression = ?, encoding = 'utf-8')""",
-            [str(path), delimiter, "gzip" if path.suffix == ".gz" else "none"],
-        )
-    except duckdb.Error as exc:
-        text = str(exc)
-        match = _DUCKDB_LINE.search(text)
-        line = int(match.group(1)) if match else None
-        first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-        if "Expected Number of Columns" in text or "too many columns" in text.lower():
-            reason = f"wrong number of fields (the header has {len(header)}, separated by '{delimiter}')"
-        elif "unicode" in text.lower() or "utf-8" in text.lower() or "encoding" in text.lower():
-            reason = "not valid UTF-8 text; save the file as UTF-8"
-        else:
-            reason = f"cannot be parsed: {first}"
-        raise ContractError(rel, reason, line=line) from None
+def csv_rows(path: Path, rel: str, header: list[str], delimiter: str) -> TextRows:
+    """A delimited text file as text rows: every field VARCHAR, typed afterwards by load_text_table."""
+
+    def relation(types: dict[int, str]) -> str:
+        columns = {f"c{i}": types.get(i, "VARCHAR") for i in range(len(header))}
+        skip = ", ignore_errors = true" if types else ""
+        return (f"read_csv(?, delim = ?, header = true, columns = {columns!r}, quote = '\"', escape = '\"', "
+                "strict_mode = true, null_padding = false, auto_detect = false, compression = ?, "
+                f"encoding = 'utf-8'{skip})")
+
+    return TextRows(relation({}), (str(path), delimiter, "gzip" if path.suffix == ".gz" else "none"),
+                    read_error=lambda exc: csv_error(exc, rel, header, delimiter), typed_relation=relation)
+
+
+def csv_error(exc: duckdb.Error, rel: str, header: list[str], delimiter: str) -> ContractError:
+    """DuckDB's CSV reader error as a contract error with the file's line."""
+    text = str(exc)
+    match = _DUCKDB_LINE.search(text)
+    line = int(match.group(1)) if match else None
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    if "Expected Number of Columns" in text or "too many columns" in text.lower():
+        reason = f"wrong number of fields (the header has {len(header)}, separated by '{delimiter}')"
+    elif "unicode" in text.lower() or "utf-8" in text.lower() or "encoding" in text.lower():
+        reason = "not valid UTF-8 text; save the file as UTF-8"
+    else:
+        reason = f"cannot be parsed: {first}"
+    return ContractError(rel, reason, line=line)

@@ -2,12 +2,13 @@
 
 A source module (assets/<source>.py) declares its folder, file names, delimiter and contract rules as a
 `Source`; this module reads every matching file (text or Excel), types it through assets.contract and
-appends it to `raw.<table>` with lineage. The table is rebuilt from all files on every load, so a file that
-disappears from the inbox disappears from raw too.
+appends it to `raw.<table>` with lineage. Only new and changed files are read; a file that disappears
+from the inbox disappears from raw too (see load_source).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,12 +19,14 @@ from assets.contract import (
     Check,
     ContractError,
     LoadContext,
+    TextRows,
+    _drop_quietly,
+    csv_rows,
     load_text_table,
     match_columns,
     read_header,
     sha256_of,
     source_files,
-    stage_delimited,
 )
 from assets.raw_schema import RawTable
 
@@ -47,42 +50,85 @@ class Source:
 
 
 def load_source(con: duckdb.DuckDBPyConnection, source: Source, ctx: LoadContext) -> dict:
-    """(Re)build raw.<table> from every file of the source's folder. Returns load statistics."""
+    """Bring raw.<table> in line with the source's folder. Returns load statistics.
+
+    The table holds exactly the rows of the files in the inbox now: rows of a file that is gone or changed
+    are removed and new or changed files are loaded. A file still there with the same sha256 keeps its rows
+    (they passed the same contract when loaded), so a yearly refresh reads only the new deliveries, not
+    twenty years of them. The table's comment records the contract it was loaded under; when the contract
+    or the loader code changes, every file is loaded again.
+    """
     con.execute("create schema if not exists raw")
-    con.execute(source.table.ddl())
+    contract = contract_fingerprint(source)
+    kept = _loaded_files(con, source.table.name, contract)
+    if kept is None:
+        con.execute(source.table.ddl())
+        con.execute(f"comment on table raw.{source.table.name} is '{contract}'")
+        kept = {}
     files = source_files(ctx.inbox / source.folder, source.patterns)
+    now = {ctx.relative(path): (path, sha256_of(path)) for path in files}
+    stale = sorted(rel for rel, (sha, _) in kept.items() if now.get(rel, (None, None))[1] != sha)
+    if stale:
+        con.execute(f"delete from raw.{source.table.name} where kildefil in (select unnest(?::VARCHAR[]))",
+                    [stale])
     rows_total = 0
     file_stats = []
-    for path in files:
-        rel = ctx.relative(path)
-        sha = sha256_of(path)
-        if source.custom_loader is not None:
-            n = source.custom_loader(con, path, rel, sha, ctx)
+    for rel, (path, sha) in now.items():
+        if rel in kept and kept[rel][0] == sha:
+            n, reused = kept[rel][1], True
+        elif source.custom_loader is not None:
+            n, reused = source.custom_loader(con, path, rel, sha, ctx), False
         else:
-            n = _load_tabular_file(con, source, path, rel, sha, ctx)
+            n, reused = _load_tabular_file(con, source, path, rel, sha, ctx), False
         rows_total += n
-        file_stats.append({"fil": rel, "sha256": sha, "raekker": n, "kilde": source.table.name})
+        file_stats.append({"fil": rel, "sha256": sha, "raekker": n, "kilde": source.table.name,
+                           "genbrugt": reused})
     return {"filer": file_stats, "raekker": rows_total}
+
+
+def contract_fingerprint(source: Source) -> str:
+    """What a loaded file's rows depend on besides the file: the raw table, the rules and the loader code."""
+    digest = hashlib.sha256(f"duckdb {duckdb.__version__}\n{source.table.ddl()}".encode())
+    digest.update(repr((source.patterns, source.delimiter, source.missing, source.checks, source.unique_key,
+                        source.identical_repeats_ok, sorted(source.derived_sql.items()))).encode())
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.read_bytes())
+    return f"kontrakt:{digest.hexdigest()[:32]}"
+
+
+def _loaded_files(con, table: str, contract: str) -> dict[str, tuple[str, int]] | None:
+    """Files in raw.<table> with their sha256 and row count, or None when the table must be (re)built."""
+    found = con.execute(
+        "select comment from duckdb_tables() where schema_name = 'raw' and table_name = ?", [table]
+    ).fetchone()
+    if found is None or found[0] != contract:
+        return None
+    loaded = con.execute(f"select kildefil, min(kilde_sha256), max(kilde_sha256), count(*) "
+                         f"from raw.{table} group by kildefil").fetchall()
+    if any(low != high for _, low, high, _ in loaded):
+        return None  # one file name with two contents was not written by this loader: start again
+    return {rel: (sha, n) for rel, sha, _, n in loaded}
 
 
 def _load_tabular_file(con, source: Source, path: Path, rel: str, sha: str, ctx: LoadContext) -> int:
     if path.suffix.lower() == ".xlsx":
         header, header_row = stage_excel(con, path, rel, source.table)
         positions = match_columns(source.table, header, rel, line=header_row)
+        rows = TextRows("_staging", line="kildelinje")
     else:
         header = read_header(path, rel, source.delimiter)
         positions = match_columns(source.table, header, rel)
-        stage_delimited(con, path, rel, header, source.delimiter)
+        rows = csv_rows(path, rel, header, source.delimiter)
     checks = source.checks + (source.file_checks(path) if source.file_checks else ())
     try:
         return load_text_table(
-            con, "_staging", source.table, rel, positions,
+            con, rows, source.table, rel, positions,
             missing=source.missing, checks=checks, unique_key=source.unique_key,
             identical_repeats_ok=source.identical_repeats_ok, derived_sql=source.derived_sql,
             sha256=sha, loaded_at=ctx.loaded_at,
         )
     finally:
-        con.execute("drop table if exists _staging")
+        _drop_quietly(con, "_staging")
 
 
 def stage_excel(con: duckdb.DuckDBPyConnection, path: Path, rel: str, table: RawTable) -> tuple[list[str], int]:

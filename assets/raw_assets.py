@@ -37,11 +37,14 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                 con.execute("rollback")
                 raise
         files = stats["filer"]
-        context.log.info(f"raw.{source.table.name}: {stats['raekker']} rows from {len(files)} file(s)")
+        read = sum(not f["genbrugt"] for f in files)
+        context.log.info(f"raw.{source.table.name}: {stats['raekker']} rows from {len(files)} file(s), "
+                         f"{read} read, {len(files) - read} unchanged since the last load")
         return dg.MaterializeResult(
             metadata={
                 "rows": dg.MetadataValue.int(stats["raekker"]),
                 "files": dg.MetadataValue.int(len(files)),
+                "files_read": dg.MetadataValue.int(read),
                 "inputs": dg.MetadataValue.json(files),
             }
         )
