@@ -24,9 +24,13 @@ def counts(con) -> dict:
     }
 
 
-def summarise(con, previous_files: set[str], years: tuple[int, int]) -> str:
-    """The run summary's revision lines (Danish, like the rest of the output the data team reads)."""
-    c = counts(con)
+def summarise(con, previous_files: set[str], years: tuple[int, int], counted: dict | None = None) -> str:
+    """The run summary's revision lines (Danish, like the rest of the output the data team reads).
+
+    `counted` is the result of `counts` when the caller already has it (the manifest's "revisioner");
+    without it the counts are computed here.
+    """
+    c = counts(con) if counted is None else counted
     lines = [
         f"Revisioner: {c['anmeldelser_rettet']} anmeldelser rettet af senere leverancer "
         f"(heraf {c['heraf_omklassificeret']} omklassificeret, {c['heraf_flyttet_aar']} flyttet til et andet år)"
@@ -46,12 +50,11 @@ def summarise(con, previous_files: set[str], years: tuple[int, int]) -> str:
         detail = ", ".join(f"{y}: {n}" for y, n in sorted(per_year.items()))
         lines.append(f"  nye siden sidste udgivelse: {total}" + (f" ({detail})" if detail else ""))
         first, last = years
-        outside = sorted({y for year, old, _ in new for y in (year, old)
-                          if not first <= y <= last} if new else set())
+        touched = {year for year, _old, _n in new} | {old for _year, old, _n in new}
+        outside = sorted(y for y in touched if not first <= y <= last)
         if outside:
-            span = (min(outside + [first]), max(outside + [last]))
             lines.append(
                 f"  OBS: rettelser berører også {', '.join(map(str, outside))}, uden for kørslens år; "
-                f"kør `tryghed backfill --from {span[0]} --to {span[1]}`"
+                f"kør `tryghed backfill --from {min(outside[0], first)} --to {max(outside[-1], last)}`"
             )
     return "\n".join(lines)

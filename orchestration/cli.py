@@ -188,14 +188,21 @@ def published_files(settings) -> set[str]:
 
 
 def revision_summary(settings, previous_files: set[str], years: tuple[int, int]) -> str:
-    """How many reports later police deliveries changed, per year; and which of them this run brought."""
+    """How many reports later police deliveries changed, per year; and which of them this run brought.
+
+    The counts are the ones the run just wrote into the published manifest ("revisioner"), not recounted.
+    """
+    import json
+
     import duckdb
 
     from assets.revisions import summarise
 
+    manifest = settings.marts_dir / "manifest.json"
+    counted = json.loads(manifest.read_text(encoding="utf-8")).get("revisioner") if manifest.exists() else None
     con = duckdb.connect(str(settings.database), read_only=True)
     try:
-        return summarise(con, previous_files, years)
+        return summarise(con, previous_files, years, counted)
     finally:
         con.close()
 

@@ -18,7 +18,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 
 from orchestration.config import DBT_PROJECT_DIR, settings_from_env
-from orchestration.partitions import AAR, years_of
+from orchestration.partitions import AAR, years_from_tags
 from orchestration.resources import TryghedResource
 
 TARGET = DBT_PROJECT_DIR / "target"
@@ -74,7 +74,7 @@ translator = DagsterDbtTranslator()
             backfill_policy=dg.BackfillPolicy.single_run())
 def tryghed_dbt_assets(context: dg.AssetExecutionContext, tryghed: TryghedResource):
     settings = tryghed.settings()
-    first, last = years_of(context)
+    first, last = years_from_tags(context.run.tags)
     full_refresh = context.run.tags.get(FULL_REFRESH_TAG) == "true"
     context.log.info(f"dbt build for {first}–{last}" + (" (full refresh)" if full_refresh else ""))
     yield from dbt_build(context, settings.database, settings.dbt_vars(), (first, last), full_refresh)

@@ -47,16 +47,8 @@ def check_range(first: int, last: int, today: date | None = None) -> None:
         raise ValueError(f"years must lie within the partitions {low}–{high}, not {first}–{last}")
 
 
-def years_of(context: dg.AssetExecutionContext) -> tuple[int, int]:
-    """The run's years: its partition range, or every year when the asset runs unpartitioned."""
-    if not context.has_partition_key_range and not context.has_partition_key:
-        return all_years()
-    window = context.partition_key_range
-    return int(window.start), int(window.end)
-
-
 def years_from_tags(tags) -> tuple[int, int]:
-    """The year range a run was started for (an unpartitioned asset in it, like publishing, reads this)."""
+    """The year range a run was started for, from its tags (the dbt assets and publishing read this)."""
     from dagster._core.storage.tags import (
         ASSET_PARTITION_RANGE_END_TAG,
         ASSET_PARTITION_RANGE_START_TAG,

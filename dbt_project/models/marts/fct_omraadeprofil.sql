@@ -43,8 +43,10 @@ vaegtet as (
         sum(beboere_i_alt) as beboere,
         {%- for kol, navn, pct in maal %}
             -- exact decimal sum: the same result whatever order the rows are summed in
-            cast(sum(cast({{ kol }} as decimal(18, 6)) * beboere_i_alt)
-                filter (where {{ kol }} is not null and beboere_i_alt > 0) as double)
+            cast(
+                sum(cast({{ kol }} as decimal(18, 6)) * beboere_i_alt)
+                filter (where {{ kol }} is not null and beboere_i_alt > 0) as double
+            )
             / nullif(sum(beboere_i_alt) filter (where {{ kol }} is not null and beboere_i_alt > 0), 0)
             {%- if pct %} / 100.0{% endif %} as {{ navn }},
         {%- endfor %}

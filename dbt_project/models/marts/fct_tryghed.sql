@@ -32,6 +32,10 @@ respondenter as (
     where sum_vaegt > 0
 ),
 
+aar_med_svar as (
+    select distinct aar from respondenter
+),
+
 publiceret_kk as (
     select
         cast(publiceret.aar as bigint) as aar,
@@ -87,7 +91,7 @@ samlet as (
         cast(0 as bigint) as antal_svar,
         cast(null as double) as andel_beregnet,
         cast(null as double) as effektiv_n
-    from (select distinct aar from respondenter) as aar_med_svar
+    from aar_med_svar
     cross join omraader
     cross join (values ('nabolag'), ('aften_nat')) as maal (maal)
     anti join respondenter
@@ -112,7 +116,8 @@ vurderet as (
         case
             when coalesce(antal_svar < {{ minimum_svar }}, false)
                 -- the count itself only where it may be published (disclosure control)
-                then 'Færre end {{ minimum_svar }} gyldige svar'
+                then
+                    'Færre end {{ minimum_svar }} gyldige svar'
                     || case when antal_svar >= {{ diskretion }} then ' (' || cast(antal_svar as varchar) || ')' else '' end
         end as undertrykt_aarsag
     from samlet
