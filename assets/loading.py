@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -91,9 +92,23 @@ def contract_fingerprint(source: Source) -> str:
     digest = hashlib.sha256(f"duckdb {duckdb.__version__}\n{source.table.ddl()}".encode())
     digest.update(repr((source.patterns, source.delimiter, source.missing, source.checks, source.unique_key,
                         source.identical_repeats_ok, sorted(source.derived_sql.items()))).encode())
-    for module in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(module.read_bytes())
+    digest.update(_loader_code())
     return f"kontrakt:{digest.hexdigest()[:32]}"
+
+
+@cache
+def _loader_code() -> bytes:
+    """The text of the code that turns files into raw rows: this module, the contract helpers and every
+    source module (a change to publishing or reporting does not reload the inbox)."""
+    import inspect
+
+    from assets import sources
+
+    here = Path(__file__).parent
+    files = {here / name for name in ("contract.py", "loading.py", "raw_schema.py", "rules.py", "database.py",
+                                      "sources.py")}
+    files |= {Path(module.__file__) for module in vars(sources).values() if inspect.ismodule(module)}
+    return b"".join(path.read_bytes() for path in sorted(files))
 
 
 def _loaded_files(con, table: str, contract: str) -> dict[str, tuple[str, int]] | None:

@@ -3,10 +3,10 @@
 -- summary and the published manifest say from this how many reports were corrected, reclassified or moved
 -- to another year, and in which years, so a figure that moved between two publications can be explained.
 -- Exact repeats are not revisions (one version, delivered twice).
--- only reports delivered with more than one content are looked at: a few percent of the rows, so the
--- windows below stay small at national scale
+-- only reports delivered more than once are looked at (int_anmeldelser_gentaget): a few percent of the
+-- rows, so the windows below stay small at national scale
 with raekker as (
-    select * from {{ ref('stg_police__anmeldelser') }}
+    select * from {{ ref('int_anmeldelser_gentaget') }}
 ),
 
 rettede as (

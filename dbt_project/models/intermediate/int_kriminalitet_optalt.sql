@@ -1,8 +1,26 @@
+-- depends_on: {{ ref('int_anmeldelser_leveringskonflikter') }}
+-- (the dependency makes `dbt build` skip every crime figure when the delivery-conflict test fails)
+--
 -- Reports per year × area × group for every area, every year from the first to the last year in the
 -- police data, and every group (zeros included), with population and rate. Targets, baseline and index
 -- are added in fct_kriminalitet / baseline_2024, which both read this model (so they cannot disagree).
+--
+-- Reports are counted per year, area and offence code first, while joining each report to its point's
+-- areas, and only then spread over the code's groups: at national scale that is one pass over the
+-- reports instead of storing a row per report, area and group.
 with anmeldelser as (
-    select * from {{ ref('int_anmeldelser_grupperet') }}
+    select
+        aar,
+        gerningskode,
+        kommunekode,
+        x_utm32,
+        y_utm32,
+        har_koordinat
+    from {{ ref('int_anmeldelser_dedupliceret') }}
+),
+
+kode_grupper as (
+    select * from {{ ref('int_gerningskoder_grupperet') }}
 ),
 
 omraader as (
@@ -30,31 +48,56 @@ raster as (
 ),
 
 -- Decision 1: the municipality counts every report with its kommunekode, placed or not
-kommune as (
+kommune_koder as (
     select
-        anmeldelser.aar,
-        omraader.omraade_kode,
-        anmeldelser.gruppe,
-        count(*) as antal_anmeldelser,
-        count(*) filter (where not anmeldelser.har_koordinat) as antal_uden_placering
+        aar,
+        kommunekode,
+        gerningskode,
+        count(*) as antal,
+        count(*) filter (where not har_koordinat) as antal_uden_placering
     from anmeldelser
-    inner join omraader
-        on
-            omraader.niveau = 'kommune'
-            and cast(anmeldelser.kommunekode as varchar) = omraader.omraade_kode
     group by all
 ),
 
--- lower levels: placed reports only, by polygon
-placeret as (
+kommune as (
+    select
+        kommune_koder.aar,
+        omraader.omraade_kode,
+        kode_grupper.gruppe,
+        cast(sum(kommune_koder.antal) as bigint) as antal_anmeldelser,
+        cast(sum(kommune_koder.antal_uden_placering) as bigint) as antal_uden_placering
+    from kommune_koder
+    inner join omraader
+        on
+            omraader.niveau = 'kommune'
+            and cast(kommune_koder.kommunekode as varchar) = omraader.omraade_kode
+    inner join kode_grupper on kommune_koder.gerningskode = kode_grupper.gerningskode
+    group by all
+),
+
+-- lower levels: placed reports only, by the polygons containing their point
+placeret_koder as (
     select
         anmeldelser.aar,
-        placeret.omraade_kode,
-        anmeldelser.gruppe,
-        count(*) as antal_anmeldelser
+        steder.omraade_kode,
+        anmeldelser.gerningskode,
+        count(*) as antal
     from anmeldelser
-    inner join {{ ref('int_anmeldelser_placeret') }} as placeret
-        on anmeldelser.journalnr = placeret.journalnr
+    inner join {{ ref('int_gerningssteder_placeret') }} as steder
+        on
+            anmeldelser.x_utm32 = steder.x
+            and anmeldelser.y_utm32 = steder.y
+    group by all
+),
+
+placeret as (
+    select
+        placeret_koder.aar,
+        placeret_koder.omraade_kode,
+        kode_grupper.gruppe,
+        cast(sum(placeret_koder.antal) as bigint) as antal_anmeldelser
+    from placeret_koder
+    inner join kode_grupper on placeret_koder.gerningskode = kode_grupper.gerningskode
     group by all
 ),
 

@@ -1,5 +1,6 @@
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
           pre_hook="{{ slet_aarsvindue() }}") }}
+-- depends_on: {{ ref('int_anmeldelser_leveringskonflikter') }}
 -- Coverage of the police extract against Danmarks Statistik's STRAF11 for the municipality: per year
 -- and STRAF11 offence code, DST's count beside the extract's count for the same code group.
 with straf11 as (
@@ -45,12 +46,15 @@ dst as (
     from pr_aar
 ),
 
+-- reports per year, municipality and offence code (a few thousand rows, whatever the extract's size)
 anmeldelser as (
     select
         aar,
         cast(kommunekode as varchar) as omraade_kode,
-        cast(gerningskode as varchar) as gerningskode
+        cast(gerningskode as varchar) as gerningskode,
+        count(gerningskode) as antal
     from {{ ref('int_anmeldelser_dedupliceret') }}
+    group by all
 ),
 
 politiaar as (
@@ -67,7 +71,7 @@ politi as (
         dst.aar,
         dst.omraade_kode,
         dst.overtraedelse_kode,
-        count(anmeldelser.gerningskode) as antal_politiudtraek
+        cast(coalesce(sum(anmeldelser.antal), 0) as bigint) as antal_politiudtraek
     from dst
     left join anmeldelser
         on
