@@ -131,9 +131,10 @@ def _cast_expr(value: str, type_: str, missing: tuple[str, ...]) -> str:
     if type_ == "DOUBLE":
         return f"try_cast(replace({v}, ',', '.') as DOUBLE)"
     if type_ in ("INTEGER", "BIGINT"):
-        # whole numbers written with a zero decimal part (Excel: 12.0) are accepted, 12.5 is not
+        # whole numbers written with a zero decimal part (Excel: 12.0) are accepted, 12.5 is not (DuckDB's
+        # own cast would round it to 13, so only plain digits go to it)
         as_double = f"try_cast(replace({v}, ',', '.') as DOUBLE)"
-        return (f"coalesce(try_cast({v} as {type_}), "
+        return (f"coalesce(case when regexp_full_match({v}, '[+-]?[0-9]+') then try_cast({v} as {type_}) end, "
                 f"case when {as_double} = floor({as_double}) then try_cast({as_double} as {type_}) end)")
     if type_ == "BOOLEAN":
         return f"try_cast({v} as BOOLEAN)"
@@ -251,32 +252,48 @@ def _typed_by_reader(con, rows: TextRows, table: RawTable, positions: dict[str, 
     It only counts when the reader parsed every row: a value it cannot parse (a missing-value marker, a
     decimal comma, a bad date) makes it skip that row, and the caller then types the text itself, which
     names the bad value. Where the reader does parse a value it gives the same value as the text path
-    (DuckDB's own cast; tests/test_contract.py compares the two), and text columns are cleaned alike.
+    (DuckDB's own cast; tests/test_contract.py compares the two), and text columns are cleaned alike. Whole
+    numbers are read as numbers and must be whole (a flag per row says when one is not, and the text path
+    then names it).
     """
     if rows.typed_relation is None:
         return False
-    by_position = {positions[c.name]: c.type for c in table.columns if c.name in positions}
-    select = []
+    by_position: dict[int, str] = {}
+    select, doubtful = [], []
     for col in table.columns:
         if col.name not in positions:
             select.append(f'CAST(NULL AS {col.type}) as "{col.name}"')
-        elif col.type == "VARCHAR":
-            select.append(f'{_cast_expr(f"c{positions[col.name]}", "VARCHAR", missing)} as "{col.name}"')
+            continue
+        field = f'"c{positions[col.name]}"'
+        if col.type == "INTEGER":
+            # the reader would round 12.5 to 13: it reads a number, and only a whole one becomes the value
+            by_position[positions[col.name]] = "DOUBLE"
+            expr = f"case when {field} = floor({field}) then try_cast({field} as INTEGER) end"
+        elif col.type in ("VARCHAR", "BIGINT"):
+            by_position[positions[col.name]] = "VARCHAR"
+            expr = _cast_expr(field, col.type, missing)
         else:
-            select.append(f'"c{positions[col.name]}" as "{col.name}"')
+            by_position[positions[col.name]] = col.type
+            expr = field
+        select.append(f'{expr} as "{col.name}"')
+        if col.type in ("INTEGER", "BIGINT"):
+            text = _cast_expr(f"cast({field} as VARCHAR)", "VARCHAR", missing)
+            select.append(f"({text} is not null and {expr} is null) as _unsure{len(doubtful)}")
+            doubtful.append(f"_unsure{len(doubtful)}")
     # a failing statement would abort the caller's transaction, so the typed read skips what it cannot parse
     # (a bad value, a wrong field count, a bad byte) and the row count tells whether it skipped anything;
     # the text path then reports it
     con.execute(f"create or replace temp table _typed as select {', '.join(select + line_select)} "
                 f"from {rows.typed_relation(by_position)}", list(rows.params))
-    parsed = con.execute("select count(*) from _typed").fetchone()[0]
+    flagged = " or ".join(doubtful) or "false"
+    parsed, unsure = con.execute(f"select count(*), count(*) filter (where {flagged}) from _typed").fetchone()
     try:
         total = con.execute(f"select count(*) from {rows.relation}", list(rows.params)).fetchone()[0]
     except duckdb.Error as exc:
         if rows.read_error is None:
             raise
         raise rows.read_error(exc) from None
-    return parsed == total
+    return parsed == total and unsure == 0
 
 
 def _check_rows(con, rows: TextRows, table: RawTable, rel: str, positions: dict[str, int], line: str,
