@@ -147,7 +147,8 @@ class TextRows:
 
     `line` names the column that holds each row's line (sheet row) when the relation has one. Without it the
     rows are numbered by their position: the typed copy keeps the file's order (DuckDB preserves insertion
-    order), so its rowid + `first_line` is the line, and no ordering window is paid for at national scale.
+    order), so its row number is the line (see _line_by_position), and no ordering window is paid for at
+    national scale.
     """
 
     relation: str
@@ -218,7 +219,7 @@ def load_text_table(
             [rel, sha256, loaded_at],
         ).fetchone()[0]
     finally:
-        _drop_quietly(con, "_typed")
+        drop_temp_table(con, "_typed")
 
 
 def _line_by_position(con, first_line: int) -> str:
@@ -236,7 +237,7 @@ def _line_by_position(con, first_line: int) -> str:
     return "kildelinje"
 
 
-def _drop_quietly(con, table: str) -> None:
+def drop_temp_table(con, table: str) -> None:
     """Drop a temp table; after a failed statement the transaction is aborted and the caller rolls back,
     so the contract error on its way out must not be replaced by DuckDB's "transaction is aborted"."""
     try:

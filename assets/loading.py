@@ -21,8 +21,8 @@ from assets.contract import (
     ContractError,
     LoadContext,
     TextRows,
-    _drop_quietly,
     csv_rows,
+    drop_temp_table,
     load_text_table,
     match_columns,
     read_header,
@@ -143,7 +143,7 @@ def _load_tabular_file(con, source: Source, path: Path, rel: str, sha: str, ctx:
             sha256=sha, loaded_at=ctx.loaded_at,
         )
     finally:
-        _drop_quietly(con, "_staging")
+        drop_temp_table(con, "_staging")
 
 
 def stage_excel(con: duckdb.DuckDBPyConnection, path: Path, rel: str, table: RawTable) -> tuple[list[str], int]:

@@ -313,3 +313,17 @@ def test_a_fraction_in_a_whole_number_column_is_refused_not_rounded(con, inbox, 
           POLICE_HEADER + "0100-1;2024-03-01;;;1220.5;Simpel vold;101;;;2025-02-01\n")
     with pytest.raises(ContractError, match="line 2, column 'gerningskode': value '1220.5' is not a valid whole"):
         load_source(con, police.SOURCE, ctx)
+
+
+def test_lines_fall_back_to_an_explicit_count_when_row_numbers_have_gaps():
+    import duckdb
+
+    from assets.contract import _line_by_position
+
+    con = duckdb.connect()
+    con.execute("create temp table _typed as select range as v from range(5)")
+    assert con.execute(f"select {_line_by_position(con, 2)} from _typed order by v").fetchall() == [
+        (2,), (3,), (4,), (5,), (6,)]
+    con.execute("delete from _typed where v = 2")  # rowids 0, 1, 3, 4: not one unbroken run
+    assert _line_by_position(con, 2) == "kildelinje"
+    assert con.execute("select v, kildelinje from _typed order by v").fetchall() == [(0, 2), (1, 3), (3, 4), (4, 5)]
