@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import duckdb
 import pandas as pd
 import shapely
 
@@ -34,7 +35,7 @@ def _count(marts: dict, year: int, area: str, group: str) -> int:
 
 def _read_marts(warehouse) -> dict[str, pd.DataFrame]:
     return {m: pd.read_parquet(warehouse / "marts" / f"{m}.parquet")
-            for m in ("fct_kriminalitet", "fct_maalopfyldelse")}
+            for m in ("fct_kriminalitet", "fct_maalopfyldelse", "fct_aktiviteter")}
 
 
 def test_backfill_of_a_range_with_a_later_delivery(pipeline, tmp_path, capsys):
@@ -69,6 +70,12 @@ def test_backfill_of_a_range_with_a_later_delivery(pipeline, tmp_path, capsys):
     (inbox / "police" / "anmeldelser_2025_efterlevering.csv").write_text(
         HEADER + f"{NEW_2025};2025-05-02;;;{burglary[0]};Indbrud;101;{xy};{LATE_DELIVERY}\n", encoding="utf-8")
 
+    # a yearly mart the warehouse does not have yet (a new mart, a new warehouse) gets every year, not
+    # only the backfill's range
+    con = duckdb.connect(str(warehouse / "tryghed.duckdb"))
+    con.execute("drop table marts.fct_aktiviteter")
+    con.close()
+
     capsys.readouterr()
     assert main(["backfill", "--from", "2019", "--to", "2024", "--inbox", str(inbox),
                  "--warehouse", str(warehouse)]) == 0
@@ -93,6 +100,9 @@ def test_backfill_of_a_range_with_a_later_delivery(pipeline, tmp_path, capsys):
         check_exact=True,
         check_dtype=False,  # 2019 has no population figures, so the column now holds nulls (float in pandas)
     )
+
+    assert not before["fct_aktiviteter"].query("aar < 2019 or aar > 2024").empty
+    pd.testing.assert_frame_equal(after["fct_aktiviteter"], before["fct_aktiviteter"], check_exact=True)
 
     # the run says what the delivery changed, and the manifest records it with the years rebuilt
     assert "nye siden sidste udgivelse: 1 (2024: 1)" in output

@@ -16,9 +16,17 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#
+  Only an existing table is filled by years: when a yearly mart does not exist yet (a new warehouse, a new
+  mart) or is rebuilt whole, it gets every year, so a first backfill never publishes only its own range.
+#}
 {% macro i_aarsvindue(kolonne='aar') -%}
-    {%- set vindue = aarsvindue() -%}
-    {{ kolonne }} between {{ vindue[0] }} and {{ vindue[1] }}
+    {%- if is_incremental() -%}
+        {%- set vindue = aarsvindue() -%}
+        {{ kolonne }} between {{ vindue[0] }} and {{ vindue[1] }}
+    {%- else -%}
+        true
+    {%- endif -%}
 {%- endmacro %}
 
 {# pre-hook of the yearly marts: the window's rows go, the model inserts them anew (append) #}
