@@ -178,36 +178,17 @@ def load_text_table(
 ) -> int:
     """Type the text rows into raw.<table>, after the contract's rules held for every row.
 
-    One pass types the rows into a temp table and flags values that do not parse; one aggregate then finds
-    the earliest unparsable value and the earliest row breaking a rule, reported with its line. Returns the
-    number of rows appended.
+    One pass types the rows into a temp table (the reader's typing when it takes every row, else typing the
+    text with a flag per unparsable value); one aggregate then finds the earliest unparsable value and the
+    earliest row breaking a rule, reported with its line. Returns the number of rows appended.
     """
-    typed, unparsable = {}, {}
-    for col in table.columns:
-        if col.name not in positions:
-            typed[col.name] = f"CAST(NULL AS {col.type})"
-            continue
-        text = f'"c{positions[col.name]}"'
-        typed[col.name] = _cast_expr(text, col.type, missing)
-        if col.type != "VARCHAR":
-            unparsable[col.name] = f"{_cast_expr(text, 'VARCHAR', missing)} is not null and {typed[col.name]} is null"
-    names = {col.name: f"_u{i}" for i, col in enumerate(c for c in table.columns if c.name in unparsable)}
     line_select = [f"{rows.line} as kildelinje"] if rows.line else []
     try:
-        if not _typed_by_reader(con, rows, table, positions, missing, line_select):
-            select = [f'{expr} as "{name}"' for name, expr in typed.items()]
-            select += [f"({unparsable[name]}) as {flag}" for name, flag in names.items()]
-            try:
-                con.execute(f"create or replace temp table _typed as select {', '.join(select + line_select)} "
-                            f"from {rows.relation}", list(rows.params))
-            except duckdb.Error as exc:
-                if rows.read_error is None:
-                    raise
-                raise rows.read_error(exc) from None
-        else:
-            names = {}  # the reader parsed every value, so none is unparsable
+        flags = _typed_by_reader(con, rows, table, positions, missing, line_select)
+        if flags is None:
+            flags = _typed_from_text(con, rows, table, positions, missing, line_select)
         line = "kildelinje" if rows.line else _line_by_position(con, rows.first_line)
-        _check_rows(con, rows, table, rel, positions, line, names, checks)
+        _check_rows(con, rows, table, rel, positions, line, flags, checks)
         if unique_key:
             _check_unique(con, table, rel, line, unique_key, identical_repeats_ok)
         cols = [f'"{c.name}"' for c in table.all_columns] + [f'"{n}"' for n in LINEAGE_COLUMNS]
@@ -220,6 +201,37 @@ def load_text_table(
         ).fetchone()[0]
     finally:
         drop_temp_table(con, "_typed")
+
+
+def _typed_from_text(con, rows: TextRows, table: RawTable, positions: dict[str, int], missing: tuple[str, ...],
+                     line_select: list[str]) -> dict[str, str]:
+    """Type the text into `_typed`, with a flag column per typed column marking values that do not parse.
+    Returns column name → flag column."""
+    select, flags = [], {}
+    for col in table.columns:
+        if col.name not in positions:
+            select.append(f'CAST(NULL AS {col.type}) as "{col.name}"')
+            continue
+        text = f'"c{positions[col.name]}"'
+        typed = _cast_expr(text, col.type, missing)
+        select.append(f'{typed} as "{col.name}"')
+        if col.type != "VARCHAR":
+            flags[col.name] = f"_u{len(flags)}"
+            select.append(f"({_cast_expr(text, 'VARCHAR', missing)} is not null and {typed} is null) "
+                          f"as {flags[col.name]}")
+    _read(con, rows, f"create or replace temp table _typed as select {', '.join(select + line_select)} "
+          f"from {rows.relation}")
+    return flags
+
+
+def _read(con, rows: TextRows, sql: str):
+    """Run SQL that reads the source; the reader's own refusal becomes the contract error naming the line."""
+    try:
+        return con.execute(sql, list(rows.params))
+    except duckdb.Error as exc:
+        if rows.read_error is None:
+            raise
+        raise rows.read_error(exc) from None
 
 
 def _line_by_position(con, first_line: int) -> str:
@@ -247,7 +259,7 @@ def drop_temp_table(con, table: str) -> None:
 
 
 def _typed_by_reader(con, rows: TextRows, table: RawTable, positions: dict[str, int], missing: tuple[str, ...],
-                     line_select: list[str]) -> bool:
+                     line_select: list[str]) -> dict[str, str] | None:
     """The fast path: let the reader parse the values itself (several times faster than text + try_cast).
 
     It only counts when the reader parsed every row: a value it cannot parse (a missing-value marker, a
@@ -258,7 +270,7 @@ def _typed_by_reader(con, rows: TextRows, table: RawTable, positions: dict[str, 
     then names it).
     """
     if rows.typed_relation is None:
-        return False
+        return None
     by_position: dict[int, str] = {}
     select, doubtful = [], []
     for col in table.columns:
@@ -288,13 +300,9 @@ def _typed_by_reader(con, rows: TextRows, table: RawTable, positions: dict[str, 
                 f"from {rows.typed_relation(by_position)}", list(rows.params))
     flagged = " or ".join(doubtful) or "false"
     parsed, unsure = con.execute(f"select count(*), count(*) filter (where {flagged}) from _typed").fetchone()
-    try:
-        total = con.execute(f"select count(*) from {rows.relation}", list(rows.params)).fetchone()[0]
-    except duckdb.Error as exc:
-        if rows.read_error is None:
-            raise
-        raise rows.read_error(exc) from None
-    return parsed == total and unsure == 0
+    total = _read(con, rows, f"select count(*) from {rows.relation}").fetchone()[0]
+    # the reader parsed every value, so none is flagged as unparsable
+    return {} if parsed == total and unsure == 0 else None
 
 
 def _check_rows(con, rows: TextRows, table: RawTable, rel: str, positions: dict[str, int], line: str,
