@@ -26,10 +26,17 @@ ALLOWED_TYPES = {"VARCHAR", "BIGINT", "DOUBLE", "BOOLEAN", "DATE", "TIMESTAMP"}
 FORBIDDEN_COLUMNS = {"respondent_id", "journalnr", "x_utm32", "y_utm32", "celle_id", "geometri_wkt", "geom"}
 KEEP_RELEASES = 3
 AREAS_FILE = "omraader.geojson"
+MANIFEST_FILE = "manifest.json"
 
 
 class PublishError(Exception):
     pass
+
+
+def read_manifest(marts_dir: Path) -> dict:
+    """The manifest of the published marts, or {} when nothing has been published yet."""
+    path = Path(marts_dir) / MANIFEST_FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
 def check_publishable(con) -> dict[str, int]:
@@ -80,7 +87,7 @@ def publish(settings: Settings, run_id: str, inputs: list[dict], code_version: s
         "raekker": counts,
         **(extra or {}),
     }
-    (building / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
+    (building / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                                             encoding="utf-8")
     _fsync_dir(building)
     os.rename(building, release)

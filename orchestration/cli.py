@@ -192,14 +192,12 @@ def revision_summary(settings, previous_files: set[str], years: tuple[int, int])
 
     The counts are the ones the run just wrote into the published manifest ("revisioner"), not recounted.
     """
-    import json
-
     import duckdb
 
+    from assets.publish import read_manifest
     from assets.revisions import summarise
 
-    manifest = settings.marts_dir / "manifest.json"
-    counted = json.loads(manifest.read_text(encoding="utf-8")).get("revisioner") if manifest.exists() else None
+    counted = read_manifest(settings.marts_dir).get("revisioner")
     con = duckdb.connect(str(settings.database), read_only=True)
     try:
         return summarise(con, previous_files, years, counted)

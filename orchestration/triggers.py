@@ -38,10 +38,9 @@ def inbox_state(inbox) -> dict[str, str]:
 
 
 def published_state(marts_dir) -> dict[str, str]:
-    manifest = marts_dir / "manifest.json"
-    if not manifest.exists():
-        return {}
-    return {f["fil"]: f["sha256"] for f in json.loads(manifest.read_text(encoding="utf-8"))["inputfiler"]}
+    from assets.publish import read_manifest
+
+    return {f["fil"]: f["sha256"] for f in read_manifest(marts_dir).get("inputfiler", [])}
 
 
 def inbox_changes(current: dict[str, str], published: dict[str, str]) -> dict[str, list[str]]:
