@@ -195,8 +195,10 @@ def test_contract_table_matches_indicators_md():
     if not INDICATORS_MD.exists():
         pytest.skip(f"{INDICATORS_MD} not present (the shared contracts folder sits beside the project)")
     text = INDICATORS_MD.read_text(encoding="utf-8")
-    sections = {m.group(1): m.group(2) for m in re.finditer(r"^## (\w+)[^\n]*\n(.*?)(?=^## |\Z)", text, re.M | re.S)}
-    decisions = next(body for title, body in sections.items() if title == "Decisions")
+    found = [(m.group(1), m.group(2)) for m in re.finditer(r"^## (\w+)[^\n]*\n(.*?)(?=^## |\Z)", text, re.M | re.S)]
+    sections = dict(found)
+    # every "Decisions" section (the contract has several rounds)
+    decisions = "\n".join(body for title, body in found if title == "Decisions")
 
     def named(body: str) -> set[str]:
         return {token.strip() for span in re.findall(r"`([^`]+)`", body) for token in span.split(",")}
