@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from assets.database import spatial_extension_path
+from assets.foundation.database import spatial_extension_path
 
 HERE = Path(__file__).resolve().parent
 SEEDS = HERE.parent / "dbt_project" / "seeds"

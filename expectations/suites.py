@@ -10,18 +10,22 @@ review here, without reading SQL or loader code, what "a good table" means. Each
   on one row (a date inside the file's year, every area × year × group present, ...). Each one is expected
   to be true by an entry in ``expectations``.
 
-Nothing here imports Great Expectations (that costs ~15 s); expectations/bridge.py turns the entries into
-GX objects only when a stage is validated.
+Nothing here imports Great Expectations (that costs ~15 s) or reads a file: values that come from the
+run's settings (`Threshold`) or from the team's dbt seeds (`Seed`) are placeholders, resolved by
+`resolve` when a stage is validated (expectations/runner.py). A raw table's columns and types come from
+the raw schema (assets/ingest/raw_schema.py), declared once.
 """
 
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from assets.geo import LEVELS
-from assets.rules import KBH_BBOX
-from orchestration.config import DBT_PROJECT_DIR, MARTS, settings_from_env
+from assets.foundation.dbt_project import seed_column
+from assets.foundation.files import file_year_sql
+from assets.ingest import raw_schema
+from assets.ingest.raw_schema import RawTable
+from assets.ingest.rules import KBH_BBOX
+from assets.ingest.sources.geo import LEVELS
 
 Entry = tuple  # (class name, kwargs, "error" | "warn") or with a fourth element: a short note
 
@@ -42,11 +46,36 @@ class Suite:
         return self.table.split(".", 1)[1]
 
 
-def _seed(name: str, column: str) -> list:
-    """A column of a dbt seed (project data the team maintains), so suites and dbt share one list."""
-    with (DBT_PROJECT_DIR / "seeds" / name).open(encoding="utf-8") as fh:
-        values = [row[column] for row in csv.DictReader(fh, delimiter=";")]
-    return [int(v) if v.isdigit() else v for v in values]
+@dataclass(frozen=True)
+class Seed:
+    """The values of a dbt seed's column (project data the team maintains), so suites and dbt share one list."""
+
+    file: str
+    column: str
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A threshold of the run's settings (Settings.thresholds), e.g. the disclosure limit."""
+
+    name: str
+
+
+def _resolved(value, thresholds: dict):
+    if isinstance(value, Seed):
+        return list(seed_column(value.file, value.column))
+    if isinstance(value, Threshold):
+        return thresholds[value.name]
+    return value
+
+
+def resolve(suite: Suite, thresholds: dict) -> Suite:
+    """The suite with its placeholders replaced by the seeds' values and the run's thresholds."""
+    entries = tuple(
+        (entry[0], {k: _resolved(v, thresholds) for k, v in entry[1].items()}, *entry[2:])
+        for entry in suite.expectations
+    )
+    return replace(suite, expectations=entries)
 
 
 # --- building blocks -------------------------------------------------------------------------------------
@@ -60,11 +89,20 @@ ANSWER_CODES = [1, 2, 3, 4, 5, 9]
 BYDEL_CODES = [*range(1, 11), 99]
 (X_MIN, X_MAX), (Y_MIN, Y_MAX) = KBH_BBOX["x"], KBH_BBOX["y"]
 AREA_CODES = ["101", *(f"BY{n:02d}" for n in range(1, 11)), "AP", "AP_OPR", "AP_DEL_OPR", "AP_DEL_UDV"]
-DISCLOSURE = settings_from_env().diskretion_graense  # person counts below are suppressed (indicators.md)
+DISCLOSURE = Threshold("diskretion_graense")  # person counts below are suppressed (indicators.md)
 
 TIME_CODE = r"^\d{4}(K[1-4]|M(0[1-9]|1[0-2]))?$"  # DST time codes: 2024, 2024K1, 2024M01
-# The year in a contract file name (`anmeldelser_2024_rettelser.csv.gz` -> 2024), as assets/rules.py reads it.
-FILE_YEAR = r"try_cast(regexp_extract(kildefil, '_(\d{4})(_[^/]*)?\.(csv|xlsx)(\.gz)?$', 1) as INTEGER)"
+# The year in a contract file name (`anmeldelser_2024_rettelser.csv.gz` -> 2024), the loaders' rule.
+FILE_YEAR = file_year_sql("kildefil")
+
+
+_GX_TYPES = {"INTEGER": INT, "BIGINT": INT, "DOUBLE": FLOAT, "VARCHAR": TEXT, "DATE": DATE, "TIMESTAMP": DATE,
+             "BOOLEAN": BOOL}
+
+
+def raw_columns(table: RawTable) -> tuple[Entry, ...]:
+    """A raw table's required columns exist with their types, as the raw schema declares them."""
+    return columns({c.name: _GX_TYPES[c.type] for c in table.all_columns if c.required})
 
 
 def columns(types: dict[str, list[str]]) -> tuple[Entry, ...]:
@@ -131,9 +169,7 @@ def in_file_year(expression: str) -> str:
 # --- raw tables: one suite per source --------------------------------------------------------------------
 RAW: tuple[Suite, ...] = (
     Suite("raw.survey_kk", (
-        *columns({"aar": INT, "respondent_id": TEXT, "bydel_nr": INT, "x_utm32": FLOAT, "y_utm32": FLOAT,
-                  "vaegt": FLOAT, "tryg_nabolag": INT, "tryg_aften_nat": INT, "koen": TEXT,
-                  "aldersgruppe": TEXT}),
+        *raw_columns(raw_schema.SURVEY_KK),
         *not_null("aar", "respondent_id", "vaegt"),
         in_set("tryg_nabolag", ANSWER_CODES), in_set("tryg_aften_nat", ANSWER_CODES),
         in_set("bydel_nr", BYDEL_CODES),
@@ -150,8 +186,7 @@ RAW: tuple[Suite, ...] = (
         "forrige_aars_fil_findes": previous_year_has_file("raw.survey_kk"),
     }),
     Suite("raw.survey_kk_published", (
-        *columns({"aar": INT, "omraade_kode": TEXT, "maal": TEXT, "andel_tryg_pct": FLOAT,
-                  "antal_svar": INT}),
+        *raw_columns(raw_schema.SURVEY_KK_PUBLISHED),
         *not_null("aar", "omraade_kode", "andel_tryg_pct"),
         in_set("maal", ["nabolag", "aften_nat"]),
         between("andel_tryg_pct", 0, 100),
@@ -162,19 +197,16 @@ RAW: tuple[Suite, ...] = (
         "kendt_omraade": ("omraade_kode", "omraade_kode in (select omraade_kode from raw.geo_omraader)"),
     }),
     Suite("raw.survey_jm", (
-        *columns({"aar": INT, "boligomraade": TEXT, "andel_grundlaeggende_tryg_pct": FLOAT,
-                  "antal_svar": INT}),
+        *raw_columns(raw_schema.SURVEY_JM),
         *not_null("aar", "boligomraade", "andel_grundlaeggende_tryg_pct"),
         between("andel_grundlaeggende_tryg_pct", 0, 100),
         between("antal_svar", 0),
         unique("aar", "boligomraade"),
         true("aar_som_filnavn"),
-        in_set("boligomraade", _seed("jm_boligomraader.csv", "boligomraade"), "warn", "ukendt_boligomraade"),
+        in_set("boligomraade", Seed("jm_boligomraader.csv", "boligomraade"), "warn", "ukendt_boligomraade"),
     ), derived={"aar_som_filnavn": ("aar", in_file_year("aar"))}),
     Suite("raw.police", (
-        *columns({"journalnr": TEXT, "anmeldt_dato": DATE, "gerning_fra": DATE, "gerning_til": DATE,
-                  "gerningskode": INT, "kommunekode": INT, "x_utm32": FLOAT, "y_utm32": FLOAT,
-                  "leveret_dato": DATE}),
+        *raw_columns(raw_schema.POLICE),
         *not_null("journalnr", "anmeldt_dato", "gerningskode", "kommunekode", "leveret_dato"),
         between("gerningskode", 1000, 9999),
         *in_copenhagen(),
@@ -183,7 +215,7 @@ RAW: tuple[Suite, ...] = (
          "or_equal": True, "ignore_row_if": "either_value_is_missing"}, "error"),
         true("anmeldt_i_filens_aar"),
         true("journalnr_entydig_i_levering"),
-        in_set("gerningskode", _seed("gerningskoder.csv", "gerningskode"), "warn", "ukortlagt_gerningskode"),
+        in_set("gerningskode", Seed("gerningskoder.csv", "gerningskode"), "warn", "ukortlagt_gerningskode"),
         true("forrige_aars_fil_findes", "warn", "manglende_aarsfil"),
     ), derived={
         "begge_koordinater_eller_ingen": ("y_utm32", "(x_utm32 is null) = (y_utm32 is null)"),
@@ -197,7 +229,7 @@ RAW: tuple[Suite, ...] = (
         "forrige_aars_fil_findes": previous_year_has_file("raw.police"),
     }),
     Suite("raw.dst_straf11", (
-        *columns({"omraade": TEXT, "overtraed": TEXT, "tid": TEXT, "indhold": FLOAT}),
+        *raw_columns(raw_schema.DST_STRAF11),
         *not_null("omraade", "overtraed", "tid"),
         regex("omraade", r"^\d{3}$"),
         regex("overtraed", r"^(TOT|\d{1,4})$"),
@@ -207,7 +239,7 @@ RAW: tuple[Suite, ...] = (
         unique("omraade", "overtraed", "tid"),
     )),
     Suite("raw.dst_folk1a", (
-        *columns({"omraade": TEXT, "koen": TEXT, "alder": TEXT, "tid": TEXT, "indhold": FLOAT}),
+        *raw_columns(raw_schema.DST_FOLK1A),
         *not_null("omraade", "koen", "alder", "tid"),
         regex("omraade", r"^\d{3}$"),
         in_set("koen", ["TOT", "1", "2"]),
@@ -218,15 +250,14 @@ RAW: tuple[Suite, ...] = (
         unique("omraade", "koen", "alder", "civilstand", "tid"),
     )),
     Suite("raw.kk_befolkning", (
-        *columns({"aar": INT, "bydel": INT, "alder": INT, "statkode": INT, "personer": INT}),
+        *raw_columns(raw_schema.KK_BEFOLKNING),
         *not_null("aar", "bydel", "personer"),
         in_set("bydel", BYDEL_CODES),
         between("alder", 0, 130),
         between("personer", 0),
     )),
     Suite("raw.befolkning_kvadratnet", (
-        *columns({"aar": INT, "celle_id": TEXT, "aldersgruppe": TEXT, "personer": INT, "undertrykt": BOOL,
-                  "celle_x_utm32": FLOAT, "celle_y_utm32": FLOAT}),
+        *raw_columns(raw_schema.BEFOLKNING_KVADRATNET),
         *not_null("aar", "celle_id"),
         regex("celle_id", r"^100m_\d{5}_\d{4}$"),
         between("personer", 0),
@@ -242,10 +273,7 @@ RAW: tuple[Suite, ...] = (
         "forrige_aars_fil_findes": previous_year_has_file("raw.befolkning_kvadratnet"),
     }),
     Suite("raw.lbf", (
-        *columns({"aar": INT, "boligorganisation": TEXT, "afdelingsnr": TEXT, "beboere_i_alt": INT,
-                  "pct_uden_arbejde_uddannelse": FLOAT, "pct_kun_grundskole": FLOAT,
-                  "pct_indkomst_af_region": FLOAT, "pct_ikke_vestlige": FLOAT, "doemte_faktor": FLOAT,
-                  "pct_elever_over_10pct_fravaer": FLOAT, "pct_10_17_uden_fritidsaktivitet": FLOAT}),
+        *raw_columns(raw_schema.LBF),
         *not_null("aar", "boligorganisation", "afdelingsnr"),
         between("beboere_i_alt", 0),
         *(between(c, 0, 100) for c in ("pct_uden_arbejde_uddannelse", "pct_kun_grundskole",
@@ -260,8 +288,7 @@ RAW: tuple[Suite, ...] = (
         "forrige_aars_fil_findes": previous_year_has_file("raw.lbf"),
     }),
     Suite("raw.geo_omraader", (
-        *columns({"omraade_kode": TEXT, "navn": TEXT, "niveau": TEXT, "overordnet_kode": TEXT,
-                  "gyldig_fra": DATE, "gyldig_til": DATE, "bydel_nr": INT}),
+        *raw_columns(raw_schema.GEO_OMRAADER),
         *not_null("omraade_kode", "navn", "niveau"),
         unique("omraade_kode"),
         in_set("niveau", list(LEVELS)),
@@ -275,8 +302,7 @@ RAW: tuple[Suite, ...] = (
         "har_geometri": ("geometry", "geometri_wkt is not null and geometri_wkt <> ''"),
     }),
     Suite("raw.aktiviteter", (
-        *columns({"aar": INT, "aktivitet_id": TEXT, "titel": TEXT, "indsatsomraade": INT, "partnere": TEXT,
-                  "budget_kr": FLOAT, "status": TEXT}),
+        *raw_columns(raw_schema.AKTIVITETER),
         *not_null("aar", "aktivitet_id", "indsatsomraade", "status"),
         in_set("indsatsomraade", [1, 2, 3, 4]),
         true("kendt_status"),
@@ -420,4 +446,3 @@ MART: tuple[Suite, ...] = (
 SUITES: dict[str, Suite] = {s.table: s for s in RAW + MART}
 RAW_TABLES: list[str] = [s.table for s in RAW]
 MART_TABLES: list[str] = [s.table for s in MART]
-assert {s.name for s in MART} == set(MARTS), "every mart needs a suite"

@@ -22,7 +22,7 @@ import traceback
 from dataclasses import asdict
 from pathlib import Path
 
-from expectations.bridge import Outcome, TableResult
+from expectations.results import Outcome, TableResult
 
 
 class ValidationError(Exception):
@@ -53,8 +53,10 @@ class ValidationWorker:
                 atexit.register(cls._current.stop)
             return cls._current
 
-    def validate(self, database: Path, tables: list[str], docs_dir: Path | None) -> dict[str, TableResult]:
-        request = {"database": str(database), "tables": tables, "docs_dir": str(docs_dir) if docs_dir else None}
+    def validate(self, database: Path, tables: list[str], docs_dir: Path | None,
+                 thresholds: dict | None = None) -> dict[str, TableResult]:
+        request = {"database": str(database), "tables": tables, "docs_dir": str(docs_dir) if docs_dir else None,
+                   "thresholds": thresholds or {}}
         with self._lock:
             try:
                 self.process.stdin.write(json.dumps(request) + "\n")
@@ -92,7 +94,7 @@ def serve() -> None:
     sys.stdout = sys.stderr
     import great_expectations  # noqa: F401  (the expensive part, before the first request)
 
-    from expectations.bridge import validate_tables
+    from expectations.runner import validate_tables
 
     for line in sys.stdin:
         request = json.loads(line)
@@ -100,6 +102,7 @@ def serve() -> None:
             results = validate_tables(
                 Path(request["database"]), request["tables"],
                 Path(request["docs_dir"]) if request["docs_dir"] else None,
+                thresholds=request.get("thresholds"),
             )
             answer = {"ok": True, "results": {t: asdict(r) for t, r in results.items()}}
         except Exception as exc:  # reported to the run as one line, with the trace in the worker's stderr

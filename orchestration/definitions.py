@@ -4,27 +4,20 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets.dbt_docs import build_dbt_docs_asset
-from assets.publish import build_publish_asset
-from assets.raw_assets import RAW_ASSETS
-from assets.statusrapport.asset import build_report_asset
-from orchestration.config import MARTS, settings_from_env
-from orchestration.dbt import tryghed_dbt_assets
+from assets.foundation.dbt_project import mart_names
+from assets.foundation.settings import settings_from_env
+from orchestration.dbt_assets import mart_keys, tryghed_dbt_assets
 from orchestration.jobs import alt_job
-from orchestration.quality import MART_CHECKS, RAW_CHECKS
+from orchestration.publish_assets import build_dbt_docs_asset, build_publish_asset
+from orchestration.quality_checks import MART_CHECKS, RAW_CHECKS
+from orchestration.raw_assets import RAW_ASSETS
+from orchestration.report_asset import build_report_asset
 from orchestration.resources import TryghedResource
 from orchestration.triggers import aarlig_opdatering, indbakke_sensor
 
-
-def _mart_keys() -> list[dg.AssetKey]:
-    keys = [k for k in tryghed_dbt_assets.keys if k.path[-1] in MARTS]
-    missing = set(MARTS) - {k.path[-1] for k in keys}
-    if missing:
-        raise RuntimeError(f"dbt project lacks marts: {', '.join(sorted(missing))}")
-    return keys
-
-
-publicerede_marts = build_publish_asset(_mart_keys())
+# publishing waits for every BI mart and for what dbt prepares beside them (polygons, inputs, revisions)
+PUBLICATION_MODELS = ("udgivelse_omraader", "udgivelse_inputfiler", "udgivelse_revisioner")
+publicerede_marts = build_publish_asset(mart_keys((*mart_names(), *PUBLICATION_MODELS)))
 # after publishing: the docs describe what was published, and a failure here never holds the marts back
 dbt_dokumentation = build_dbt_docs_asset([publicerede_marts.key])
 

@@ -1,7 +1,7 @@
 """Yearly partitions: the time-dependent assets (the dbt models, whose yearly marts are rebuilt per year).
 
 A run covers a range of years in one process and one `dbt build` (single-run backfill policy), never one
-run per year: start-up is the main cost here. The range reaches dbt as TRYGHED_FRA_AAR / TRYGHED_TIL_AAR
+run per year: start-up is the main cost here. The range reaches dbt as the vars `fra_aar` / `til_aar`
 (macro `aarsvindue`); the yearly marts delete and re-insert only those years' rows.
 
 The partitions run from the agreement's first comparison year (2014) to the current year, so the coming
@@ -14,7 +14,8 @@ from datetime import date
 
 import dagster as dg
 
-from orchestration.config import Settings
+from assets.foundation.settings import Settings
+from orchestration.adapters.dagster_tags import range_tag_names
 
 FOERSTE_AAR = Settings().foerste_aar
 
@@ -34,9 +35,8 @@ def all_years(today: date | None = None) -> tuple[int, int]:
 
 def range_tags(first: int, last: int) -> dict[str, str]:
     """Run tags that make one run cover the years first..last (how Dagster marks a partition-range run)."""
-    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
-
-    return {ASSET_PARTITION_RANGE_START_TAG: str(first), ASSET_PARTITION_RANGE_END_TAG: str(last)}
+    start, end, _ = range_tag_names()
+    return {start: str(first), end: str(last)}
 
 
 def check_range(first: int, last: int, today: date | None = None) -> None:
@@ -49,14 +49,9 @@ def check_range(first: int, last: int, today: date | None = None) -> None:
 
 def years_from_tags(tags) -> tuple[int, int]:
     """The year range a run was started for, from its tags (the dbt assets and publishing read this)."""
-    from dagster._core.storage.tags import (
-        ASSET_PARTITION_RANGE_END_TAG,
-        ASSET_PARTITION_RANGE_START_TAG,
-        PARTITION_NAME_TAG,
-    )
-
-    if ASSET_PARTITION_RANGE_START_TAG in tags:
-        return int(tags[ASSET_PARTITION_RANGE_START_TAG]), int(tags[ASSET_PARTITION_RANGE_END_TAG])
-    if PARTITION_NAME_TAG in tags:
-        return int(tags[PARTITION_NAME_TAG]), int(tags[PARTITION_NAME_TAG])
+    start, end, single = range_tag_names()
+    if start in tags:
+        return int(tags[start]), int(tags[end])
+    if single in tags:
+        return int(tags[single]), int(tags[single])
     return all_years()

@@ -14,33 +14,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 
 import dagster as dg
 
-from assets.contract import sha256_of, source_files
-from assets.sources import SOURCES
-from orchestration.config import settings_from_env
-from orchestration.dbt import FULL_REFRESH_TAG
+from assets.foundation.files import year_of_file
+from assets.foundation.settings import settings_from_env
+from assets.ingest.sources import inbox_state
+from assets.publish.release import published_inputs
+from orchestration.dbt_assets import FULL_REFRESH_TAG
 from orchestration.jobs import alt_job
 from orchestration.partitions import all_years, range_tags
-
-_YEAR_IN_NAME = re.compile(r"_((?:19|20)\d\d)(?:_[^/]*)?\.[a-z.]+$")
-
-
-def inbox_state(inbox) -> dict[str, str]:
-    """Every file the loaders would read, with its sha256."""
-    state = {}
-    for source in SOURCES:
-        for path in source_files(inbox / source.folder, source.patterns):
-            state[path.relative_to(inbox).as_posix()] = sha256_of(path)
-    return state
-
-
-def published_state(marts_dir) -> dict[str, str]:
-    from assets.publish import read_manifest
-
-    return {f["fil"]: f["sha256"] for f in read_manifest(marts_dir).get("inputfiler", [])}
 
 
 def inbox_changes(current: dict[str, str], published: dict[str, str]) -> dict[str, list[str]]:
@@ -58,10 +41,10 @@ def affected_years(changes: dict[str, list[str]]) -> tuple[int, int]:
         return first, last
     years = set()
     for rel in changes["nye"] + changes["aendrede"]:
-        match = _YEAR_IN_NAME.search(rel)
-        if match is None:
+        year = year_of_file(rel)
+        if year is None:
             return first, last
-        years.add(min(max(int(match.group(1)), first), last))  # clipped to the partitions
+        years.add(min(max(year, first), last))  # clipped to the partitions
     if not years:
         return first, last
     return min(years), max(years)
@@ -77,7 +60,7 @@ def affected_years(changes: dict[str, list[str]]) -> tuple[int, int]:
 def indbakke_sensor(context: dg.SensorEvaluationContext):
     settings = settings_from_env()
     current = inbox_state(settings.inbox)
-    changes = inbox_changes(current, published_state(settings.marts_dir))
+    changes = inbox_changes(current, published_inputs(settings.marts_dir))
     if not any(changes.values()):
         return dg.SkipReason("the inbox matches the published marts")
     key = hashlib.sha256(json.dumps(current, sort_keys=True).encode()).hexdigest()[:16]

@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import activities, context, geography, police, population, survey
-from ._util import write_csv
 
 SOURCES = ("geo", "survey_kk", "survey_kk_published", "survey_jm", "police", "dst", "kk_befolkning",
            "befolkning_kvadratnet", "lbf", "aktiviteter")
@@ -61,10 +60,3 @@ def generate(out: Path, seed: int = 2025, years: tuple[int, int] = (2014, 2025),
     n["lbf"] = context.write_lbf(d["lbf"], yrs, seed)
     n["aktiviteter"], _ = activities.write_activities(d["aktiviteter"], yrs, seed)
     return n
-
-
-def write_project_lists(folder: Path = DATA) -> None:
-    """The mapping lists the dbt seeds are copied from; kept beside the generator that emits the names."""
-    write_csv(folder / "partnere.csv", ("alias", "partner", "partnertype"), activities.alias_rows())
-    write_csv(folder / "lbf_afdelinger.csv", ("boligorganisation", "afdelingsnr", "omraade_kode"),
-              context.department_mapping_rows())

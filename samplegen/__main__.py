@@ -5,10 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import generate, write_project_lists
+from . import generate
 
 if __name__ == "__main__":
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[1] / "data" / "sample"
-    write_project_lists()
     counts = generate(out)
     print(", ".join(f"{k}: {v:,}" for k, v in counts.items()))

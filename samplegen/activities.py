@@ -1,7 +1,8 @@
 """The safety plan's activities, with partner names spelled the way people actually type them.
 
 Spellings vary in case, spacing and abbreviation (` KAB ,Københavns politi`); every spelling emitted here is
-listed in data/partnere.csv, the alias list the project normalises against. Some activities name the same
+listed in the dbt seed partnere.csv, the alias list the project normalises against (tests/test_samplegen.py
+checks it). Some activities name the same
 party twice under two spellings (`3B, KAB`), which must count as one partner.
 """
 
@@ -131,18 +132,6 @@ def write_activities(folder: Path, years: range, seed: int) -> tuple[int, int]:
         rows += len(acts)
         files += 1
     return rows, files
-
-
-def alias_rows() -> list[tuple[str, str, str]]:
-    """One row per distinct normalised spelling (lower, trimmed, single spaces)."""
-    out: dict[str, tuple[str, str, str]] = {}
-    for party, spellings in PARTS.items():
-        for s in [party, *spellings]:
-            out.setdefault(normalise(s), (s, party, "part"))
-    for c in COLLABORATORS:
-        for s in [c, *_COLLAB_SPELLINGS.get(c, [])]:
-            out.setdefault(normalise(s), (s, c, "samarbejdspartner"))
-    return list(out.values())
 
 
 def normalise(name: str) -> str:

@@ -78,6 +78,7 @@ def write_folk1a(folder: Path, years: range) -> int:
 
 
 # (organisation, department no., name, housing area code, residents, profile) — profile picks the values.
+# The (organisation, number, area) triples are the dbt seed lbf_afdelinger.csv's (tests/test_samplegen.py).
 DEPARTMENTS = [
     ("3B", "4110", "Urbanplanen, Sundholmsvej", "BO_URBANPLANEN", 1_650, "udsat"),
     ("KAB", "1023", "Urbanplanen, Hjulmagerstien", "BO_URBANPLANEN", 1_420, "udsat"),
@@ -146,7 +147,3 @@ def write_lbf(folder: Path, years: range, seed: int) -> int:
         save_xlsx(wb, folder / f"beboerdata_{year}.xlsx")
         n += len(DEPARTMENTS)
     return n
-
-
-def department_mapping_rows() -> list[tuple[str, str, str]]:
-    return [(org, nr, code) for org, nr, _n, code, _r, _k in DEPARTMENTS]

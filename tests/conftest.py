@@ -11,9 +11,9 @@ import duckdb
 import pytest
 from shapely.geometry import shape
 
-from assets.contract import LoadContext
-from assets.database import load_spatial
-from assets.raw_schema import create_empty_raw_schema
+from assets.foundation.database import load_spatial
+from assets.ingest.contract import LoadContext
+from assets.ingest.raw_schema import create_empty_raw_schema
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -67,8 +67,8 @@ def pipeline(tmp_path_factory):
     import pandas as pd
 
     import samplegen
+    from assets.foundation.dbt_project import mart_names
     from orchestration.cli import main
-    from orchestration.config import MARTS
 
     root = tmp_path_factory.mktemp("e2e")
     inbox, warehouse = root / "inbox", root / "warehouse"
@@ -84,5 +84,5 @@ def pipeline(tmp_path_factory):
     )
     exit_code = main(["run", "--inbox", str(inbox), "--warehouse", str(warehouse)])
     assert exit_code == 0
-    marts = {m: pd.read_parquet(warehouse / "marts" / f"{m}.parquet") for m in MARTS}
+    marts = {m: pd.read_parquet(warehouse / "marts" / f"{m}.parquet") for m in mart_names()}
     return inbox, warehouse, marts, areas

@@ -19,9 +19,9 @@ import pyarrow.parquet as pq
 import pytest
 from shapely.geometry import shape
 
-from assets import baseline
-from assets.baseline import COLUMNS, AlreadyFrozen, BaselineError, freeze, frozen_versions
-from orchestration.config import Settings
+from assets.commands import baseline
+from assets.commands.baseline import COLUMNS, AlreadyFrozen, BaselineError, freeze, frozen_versions
+from assets.foundation.settings import Settings
 
 TYPER = ["Antal anmeldelser af borgervendt kriminalitet", "Indbrud", "Tyveri/Røveri", "Vold/Våben"]
 GRUPPER = ["borgervendt_i_alt", "fokus_indbrud", "fokus_tyveri_roeveri", "fokus_vold_vaaben"]
@@ -185,12 +185,12 @@ def test_cli_prints_rows_or_one_line_errors(setup, monkeypatch, capsys):
     settings, seed = setup
     monkeypatch.setattr(baseline, "SEED_PATH", seed)
     monkeypatch.setattr(baseline, "freeze", lambda s, v: freeze(s, v, date(2026, 3, 2), seed_path=seed))
-    assert baseline.main_baseline_freeze("v1", settings.warehouse) == 0
+    assert baseline.main_baseline_freeze(settings, "v1") == 0
     out = capsys.readouterr().out
     assert "fastfrosset som v1" in out and "Indbrud" in out and "22,24" in out
-    assert baseline.main_baseline_freeze("v2", settings.warehouse) == 0
+    assert baseline.main_baseline_freeze(settings, "v2") == 0
     assert "already frozen as v1" in capsys.readouterr().out
-    assert baseline.main_baseline_freeze("v1", settings.warehouse) == 1
+    assert baseline.main_baseline_freeze(settings, "v1") == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "already frozen" in err
 
@@ -278,19 +278,12 @@ def test_end_to_end_frozen_version_survives_changed_data(tmp_path, real_seed, mo
 def _dbt_build_baseline_only(settings: Settings, target: Path, monkeypatch) -> pd.DataFrame:
     """Reload the frozen seed and rebuild baseline_2024 (with their tests) in the run's database."""
     import duckdb
-    from dbt.cli.main import dbtRunner
 
-    from orchestration.config import DBT_PROJECT_DIR
-    from orchestration.dbt import _release_database
+    from assets.foundation.dbt_project import invoke
 
-    monkeypatch.setenv("TRYGHED_DUCKDB", str(settings.database))
-    result = dbtRunner().invoke([
-        "build", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(target), "--vars", json.dumps(settings.dbt_vars()),
-        "--select", "baseline_2024_frosset", "baseline_2024",
-    ])
-    # dbt-duckdb keeps the database open in this process; the next run's steps need it released
-    _release_database()
+    # invoke releases the database afterwards (dbt-duckdb keeps it open in this process otherwise)
+    result = invoke(["build", "--quiet", "--select", "baseline_2024_frosset", "baseline_2024"],
+                    settings.dbt_vars(), target_path=target)
     assert result.success, result.exception or result.result
     con = duckdb.connect(str(settings.database), read_only=True)
     try:

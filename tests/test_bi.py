@@ -18,7 +18,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from orchestration.config import MARTS, settings_from_env
+from assets.foundation.dbt_project import mart_names
+from assets.foundation.settings import settings_from_env
+
+MARTS = mart_names()
+
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "dbt_project" / "seeds"
@@ -248,12 +252,12 @@ def dbt_docs(pipeline) -> Path:
     """dbt docs generated once against the fixture run's working database."""
     import time
 
-    from assets.dbt_docs import generate_dbt_docs
+    from assets.publish.dbt_docs import generate_dbt_docs
 
     inbox, warehouse, _marts, _ = pipeline
     settings = settings_from_env().with_paths(inbox, warehouse)
     started = time.perf_counter()
-    folder = generate_dbt_docs(settings.database, warehouse / "docs" / "dbt", settings.dbt_vars())
+    folder = generate_dbt_docs(settings.layout.dbt_docs_dir, settings.dbt_vars())
     print(f"dbt docs generate: {time.perf_counter() - started:.1f} s")
     return folder
 

@@ -8,9 +8,9 @@ import shutil
 import openpyxl
 import pytest
 
-from assets import aktiviteter, befolkning_kvadratnet, dst, geo, kk_befolkning, lbf, police, survey_kk
-from assets.contract import ContractError
-from assets.loading import load_source
+from assets.ingest.contract import ContractError
+from assets.ingest.loading import load_source
+from assets.ingest.sources import aktiviteter, befolkning_kvadratnet, dst, geo, kk_befolkning, lbf, police, survey_kk
 from tests.conftest import FIXTURES, write
 
 SURVEY_HEADER = "aar;respondent_id;bydel_nr;x_utm32;y_utm32;vaegt;tryg_nabolag;tryg_aften_nat;koen;aldersgruppe\n"
@@ -228,8 +228,8 @@ READER_CASES = {
 def test_reader_typing_equals_text_typing(tmp_path, type_):
     import duckdb
 
-    from assets.contract import _cast_expr, _typed_by_reader, csv_rows
-    from assets.raw_schema import Column, RawTable
+    from assets.ingest.contract import _cast_expr, _typed_by_reader, csv_rows
+    from assets.ingest.raw_schema import Column, RawTable
 
     con = duckdb.connect()
     table = RawTable("t", (Column("a", "VARCHAR"), Column("b", type_)))
@@ -274,7 +274,7 @@ def test_reload_reads_only_new_and_changed_files_and_equals_a_fresh_load(con, in
 
 
 def test_a_changed_contract_reloads_every_file(con, inbox, ctx, monkeypatch):
-    from assets import loading
+    from assets.ingest import loading
 
     write(inbox, "survey_kk/tryghedsundersoegelse_2024.csv", SURVEY_HEADER + "2024;r1;10;;;1;1;1;M;18-29\n")
     load_source(con, survey_kk.SOURCE, ctx)
@@ -318,7 +318,7 @@ def test_a_fraction_in_a_whole_number_column_is_refused_not_rounded(con, inbox, 
 def test_lines_fall_back_to_an_explicit_count_when_row_numbers_have_gaps():
     import duckdb
 
-    from assets.contract import _line_by_position
+    from assets.ingest.contract import _line_by_position
 
     con = duckdb.connect()
     con.execute("create temp table _typed as select range as v from range(5)")

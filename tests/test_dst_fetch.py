@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from assets import dst
-from assets.dst_fetch import BASE_URL_ENV, DEFAULT_BASE_URL, FetchError, fetch, main_fetch, resolve_base_url
-from assets.loading import load_source
+from assets.commands.dst_fetch import BASE_URL_ENV, DEFAULT_BASE_URL, FetchError, fetch, main_fetch, resolve_base_url
+from assets.ingest.loading import load_source
+from assets.ingest.sources import dst
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample" / "dst"
 

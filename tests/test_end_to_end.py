@@ -17,9 +17,11 @@ import pytest
 import shapely
 from scipy.stats import norm
 
+from assets.foundation.dbt_project import mart_names
 from orchestration.cli import main
-from orchestration.config import MARTS
 from tests.conftest import EXTRA_JOURNALNR, YEARS
+
+MARTS = mart_names()
 
 
 def _read_csvs(folder: Path, pattern: str) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""The GX bridge (expectations/bridge.py) on small hand-made DuckDB databases.
+"""The GX checks (expectations/: suites, pre-filter, runner, messages) on small hand-made DuckDB databases.
 
 Importing Great Expectations costs ~15 s, so the databases are built once per module and every validation
 runs in the same process; each validate_tables call after the first takes well under a second.
@@ -15,9 +15,11 @@ import dagster as dg
 import duckdb
 import pytest
 
-from assets.raw_schema import create_empty_raw_schema
-from expectations.bridge import CONTRACT_CHECK, check_names, to_check_results, validate_tables
+from assets.ingest.raw_schema import create_empty_raw_schema
+from expectations.naming import CONTRACT_CHECK, check_names
+from expectations.runner import validate_tables
 from expectations.suites import MART_TABLES, RAW_TABLES, SUITES
+from orchestration.quality_checks import to_check_results
 
 ROOT = Path(__file__).resolve().parent.parent
 SURVEY_COLUMNS = (
@@ -177,7 +179,7 @@ def test_mart_rules_ci_and_missing_table(tmp_path, results):
 
 def test_definitions_do_not_import_great_expectations():
     code = (
-        "import sys, orchestration.quality as q; "
+        "import sys, orchestration.quality_checks as q; "
         "assert 'great_expectations' not in sys.modules; "
         "specs = [s for c in q.RAW_CHECKS + q.MART_CHECKS for s in c.check_specs]; "
         "assert all(s.blocking == (s.name == 'gx_kontrakt') for s in specs); "
@@ -214,14 +216,15 @@ def _police_database(path: Path) -> Path:
 def test_large_tables_are_validated_on_candidate_rows_with_the_same_outcomes(tmp_path, monkeypatch, databases):
     """The pre-filter (candidate rows only, for tables of millions of rows) gives exactly the outcomes of the
     whole table: counts, first file/line/column and examples."""
-    import expectations.bridge as bridge
+    import expectations.prefilter as prefilter
+    import expectations.runner as runner
 
     police = _police_database(tmp_path / "police.duckdb")
     cases = [(police, "raw.police"), (databases["bad"], "raw.survey_kk"), (databases["gap"], "raw.survey_kk")]
     whole = [validate_tables(db, [table])[table] for db, table in cases]
-    monkeypatch.setattr(bridge, "CANDIDATE_ROWS_FROM", 0)
-    monkeypatch.setattr(bridge, "SAMPLE_LINES", 0)
-    read = bridge._read_table
+    monkeypatch.setattr(prefilter, "CANDIDATE_ROWS_FROM", 0)
+    monkeypatch.setattr(prefilter, "SAMPLE_LINES", 0)
+    read = prefilter.read_table
     seen = {}
 
     def spy(con, suite):
@@ -229,7 +232,7 @@ def test_large_tables_are_validated_on_candidate_rows_with_the_same_outcomes(tmp
         seen[suite.table] = len(out[0])
         return out
 
-    monkeypatch.setattr(bridge, "_read_table", spy)
+    monkeypatch.setattr(runner, "read_table", spy)
     filtered = [validate_tables(db, [table])[table] for db, table in cases]
     assert seen["raw.police"] < 20  # only the faulty rows (and the warning's) reached pandas
     assert seen["raw.survey_kk"] < 60  # (the gap database's two years)

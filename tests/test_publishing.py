@@ -16,8 +16,10 @@ import duckdb
 import pandas as pd
 import pytest
 
+from assets.foundation.dbt_project import mart_names
 from orchestration.cli import main
-from orchestration.config import MARTS
+
+MARTS = mart_names()
 
 # run-dependent by design: when the baseline was computed
 RUN_DEPENDENT_COLUMNS = {"baseline_2024": ["beregnet"]}

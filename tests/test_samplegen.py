@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from shapely.geometry import shape
 
 import samplegen
+from assets.foundation.dbt_project import read_seed
 from samplegen import activities, geography, police, population, survey
 
 YEARS = (2023, 2025)
@@ -181,8 +182,7 @@ def test_lbf_excel_has_title_rows_and_contract_header(runs):
 
 def test_activities_partners_are_all_in_the_alias_list(runs):
     a, _, _ = runs
-    aliases = {activities.normalise(r["alias"]): r["partner"]
-               for r in _read_csv(Path(samplegen.__file__).parent / "data" / "partnere.csv")}
+    aliases = {activities.normalise(r["alias"]): r["partner"] for r in read_seed("partnere.csv")}
     shares = {}
     for year in (2024, 2025):
         rows = _read_csv(a / "aktiviteter" / f"tryghedsplan_{year}.csv")
@@ -194,11 +194,19 @@ def test_activities_partners_are_all_in_the_alias_list(runs):
     assert shares[2024] < 0.75 <= shares[2025]
 
 
-def test_project_lists_are_up_to_date(tmp_path):
-    samplegen.write_project_lists(tmp_path)
-    data = Path(samplegen.__file__).parent / "data"
-    for name in ("partnere.csv", "lbf_afdelinger.csv"):
-        assert (tmp_path / name).read_bytes() == (data / name).read_bytes(), name
+def test_generator_names_only_what_the_seeds_map():
+    """The seeds are the one list (dbt reads them); every partner spelling the generator types normalises to
+    an alias of the right party, and every housing department it writes is mapped to its area."""
+    aliases = {activities.normalise(r["alias"]): (r["partner"], r["partnertype"]) for r in read_seed("partnere.csv")}
+    for party, spellings in activities.PARTS.items():
+        for spelling in [party, *spellings]:
+            assert aliases[activities.normalise(spelling)] == (party, "part"), spelling
+    for collaborator in activities.COLLABORATORS:
+        for spelling in [collaborator, *activities._COLLAB_SPELLINGS.get(collaborator, [])]:
+            assert aliases[activities.normalise(spelling)] == (collaborator, "samarbejdspartner"), spelling
+    mapped = {(r["boligorganisation"], r["afdelingsnr"]): r["omraade_kode"] for r in read_seed("lbf_afdelinger.csv")}
+    written = {(org, nr): code for org, nr, _navn, code, _n, _kind in samplegen.context.DEPARTMENTS}
+    assert written == mapped
 
 
 def test_geometry_snapped_to_decimetres():

@@ -19,9 +19,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from assets.statusrapport.asset import build_report_asset
-from assets.statusrapport.build import build_report
-from assets.statusrapport.cli import main_report
+from assets.foundation.settings import Settings
+from assets.report.build import build_report
+from assets.report.cli import main_report
+from orchestration.report_asset import build_report_asset
 
 FIGURES = {"tryghed", "kriminalitet", "fokus", "samarbejde", "kort"}
 CHART_AREAS = ["AP", "AP_DEL_OPR", "AP_DEL_UDV", "BY10", "BY09", "101"]
@@ -104,7 +105,7 @@ def report(pipeline):
     _inbox, warehouse, _marts, _areas = pipeline
     marts = warehouse / "marts"
     year = expected_year(marts)
-    assert main_report(None, warehouse) == 0
+    assert main_report(Settings().with_paths(warehouse=warehouse), None) == 0
     path = warehouse / "reports" / f"status_{year}.html"
     html = path.read_text(encoding="utf-8")
     return warehouse, marts, year, path, html, Page(html)
@@ -113,7 +114,7 @@ def report(pipeline):
 def test_main_report_writes_the_latest_year_into_warehouse_reports(pipeline, capsys):
     _inbox, warehouse, _marts, _areas = pipeline
     year = expected_year(warehouse / "marts")
-    assert main_report(None, warehouse) == 0
+    assert main_report(Settings().with_paths(warehouse=warehouse), None) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert out == [str(warehouse / "reports" / f"status_{year}.html")]
     assert (warehouse / "reports" / f"status_{year}.pdf").read_bytes().startswith(b"%PDF")
@@ -210,12 +211,12 @@ def test_built_from_the_published_folder_alone(report, tmp_path):
 
 
 def test_main_report_fails_in_one_line_without_a_publication_or_data(pipeline, tmp_path, capsys):
-    assert main_report(None, tmp_path / "tomt_lager") == 1
+    assert main_report(Settings().with_paths(warehouse=tmp_path / "tomt_lager"), None) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("statusrapport: ") and "tryghed run" in err[0]
 
     _inbox, warehouse, _marts, _areas = pipeline
-    assert main_report(1990, warehouse) == 1
+    assert main_report(Settings().with_paths(warehouse=warehouse), 1990) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "1990" in err[0]
     assert not (warehouse / "reports" / "status_1990.html").exists()

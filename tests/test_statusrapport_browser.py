@@ -16,7 +16,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from assets.statusrapport.cli import main_report
+from assets.foundation.settings import Settings
+from assets.report.cli import main_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 FIGURES = {"tryghed", "kriminalitet", "fokus", "samarbejde", "kort"}
@@ -41,7 +42,7 @@ def chromium(user_data_dir: Path, *args: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def published_report(pipeline, tmp_path_factory):
     _inbox, warehouse, _marts, _areas = pipeline
-    assert main_report(None, warehouse) == 0
+    assert main_report(Settings().with_paths(warehouse=warehouse), None) == 0
     (path,) = sorted((warehouse / "reports").glob("status_*.html"))[-1:]
     year = int(re.search(r"status_(\d{4})\.html", path.name).group(1))
     return warehouse, year, path, tmp_path_factory.mktemp("chromium")

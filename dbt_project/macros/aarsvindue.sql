@@ -2,18 +2,12 @@
   The run's window of years (Dagster's yearly partitions): a partitioned run rebuilds only the rows of these
   years in the yearly marts; the others stay as the last run left them.
 
-  The window comes from the environment (TRYGHED_FRA_AAR, TRYGHED_TIL_AAR, set by orchestration/dbt.py), read
-  only when dbt executes, never while it parses: a var or an env var seen at parse time would make dbt
-  re-parse the whole project (~6 s) whenever the window changes.
+  The window comes as the vars `fra_aar` and `til_aar` (assets/foundation/settings.py, Settings.dbt_vars).
+  Vars take part in dbt's partial-parse check, so a run whose window differs from the previous one parses
+  the project again (~3 s); `tryghed run` always passes the whole range.
 #}
 {% macro aarsvindue() -%}
-    {%- if execute -%}
-        {%- set fra = env_var('TRYGHED_FRA_AAR', var('foerste_aar') | string) | int -%}
-        {%- set til = env_var('TRYGHED_TIL_AAR', '9999') | int -%}
-        {{ return([fra, til]) }}
-    {%- else -%}
-        {{ return([var('foerste_aar'), 9999]) }}
-    {%- endif -%}
+    {{ return([var('fra_aar') | int, var('til_aar') | int]) }}
 {%- endmacro %}
 
 {#

@@ -1,0 +1,84 @@
+"""The contract's row rules over typed rows: values that did not parse, the source's rules, unique keys.
+
+Each runs as one aggregate over the typed temp table; only on the way to an error message is the file
+read again, for the offending line's text.
+"""
+
+from __future__ import annotations
+
+from assets.ingest.contract import Check, ContractError
+from assets.ingest.raw_schema import RawTable
+from assets.ingest.readers import TextRows
+
+
+def check_rows(con, rows: TextRows, table: RawTable, rel: str, positions: dict[str, int], line: str,
+                flags: dict[str, str], checks: tuple[Check, ...]) -> None:
+    """Values that do not parse as their type come first, then the contract's row rules; earliest line wins."""
+    probes = [f"min({line}) filter (where {flag})" for flag in flags.values()]
+    probes += [f"min({line}) filter (where not coalesce(({c.predicate}), false))" for c in checks]
+    if not probes:
+        return
+    firsts = con.execute(f"select {', '.join(probes)} from _typed").fetchone()
+    bad_types = [(n, name) for n, name in zip(firsts[: len(flags)], flags, strict=True) if n is not None]
+    if bad_types:
+        first, name = min(bad_types, key=lambda e: e[0])
+        col = next(c for c in table.columns if c.name == name)
+        value = text_at(con, rows, positions[name], first)
+        raise ContractError(rel, f"value {value!r} is not a valid {_type_word(col.type)}", line=first,
+                            column=col.header)
+    broken = [(n, check) for n, check in zip(firsts[len(flags):], checks, strict=True) if n is not None]
+    if broken:
+        first, check = min(broken, key=lambda b: b[0])
+        col = next((c.header for c in table.columns if c.name == check.column), check.column)
+        raise ContractError(rel, check.message, line=first, column=col)
+
+
+def text_at(con, rows: TextRows, position: int, line: int) -> str | None:
+    """The text of one field, read again from the source (only on the way to an error message)."""
+    if rows.line:
+        sql = f'select "c{position}" from {rows.relation} where {rows.line} = ?'
+    else:
+        sql = (f'select "c{position}" from (select *, row_number() over () + {rows.first_line - 1} as _linje '
+               f"from {rows.relation}) where _linje = ?")
+    found = con.execute(sql, [*rows.params, line]).fetchone()
+    return found[0] if found else None
+
+
+def check_unique(con, table: RawTable, rel: str, line: str, unique_key: tuple[str, ...],
+                  identical_repeats_ok: bool) -> None:
+    """A key that must be unique within the file (or repeat only with identical content).
+
+    One hash aggregate over the key alone finds the repeated keys (a national extract has ~1 M rows a
+    file); only their rows are compared, and the reported line is the first whose content differs from
+    the key's first row (or, without identical repeats, the key's second row).
+    """
+    key = ", ".join(f'"{k}"' for k in unique_key)
+    content = ", ".join(f'"{c.name}"' for c in table.columns)
+    differs = "r._indhold <> f.foerste_indhold" if identical_repeats_ok else "true"
+    bad = con.execute(
+        f"""with gentagne as (
+              select {key} from _typed where {" and ".join(f'"{k}" is not null' for k in unique_key)}
+              group by {key} having count(*) > 1),
+            raekker as (
+              select {key}, {line} as _linje, hash({content}) as _indhold
+              from _typed semi join gentagne using ({key})),
+            foerste as (
+              select {key}, min(_linje) as foerste_linje, arg_min(_indhold, _linje) as foerste_indhold
+              from raekker group by {key})
+            select r._linje, f.foerste_linje
+            from raekker as r inner join foerste as f using ({key})
+            where r._linje > f.foerste_linje and {differs}
+            order by r._linje limit 1"""
+    ).fetchone()
+    if bad:
+        col = next(c.header for c in table.columns if c.name == unique_key[-1])
+        what = "with different content " if identical_repeats_ok else ""
+        raise ContractError(rel, f"duplicate {'/'.join(unique_key)} {what}(first seen on line {bad[1]})",
+                            line=bad[0], column=col)
+
+
+def _type_word(type_: str) -> str:
+    return {
+        "INTEGER": "whole number", "BIGINT": "whole number", "DOUBLE": "number",
+        "DATE": "date (YYYY-MM-DD)", "TIMESTAMP": "date-time (YYYY-MM-DD HH:MM:SS)", "BOOLEAN": "boolean",
+    }.get(type_, type_.lower())

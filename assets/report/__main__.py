@@ -1,0 +1,5 @@
+import sys
+
+from assets.report.cli import main
+
+sys.exit(main())

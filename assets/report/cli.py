@@ -1,0 +1,42 @@
+"""The report as a command: `main_report(settings, year)`, wired into `tryghed report` by orchestration.
+
+Also runnable on its own: `python -m assets.report [--year 2025] [--warehouse DIR]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from assets.foundation.settings import Settings, settings_from_env
+from assets.report.build import build_report
+from assets.report.data import ReportError, latest_year
+
+
+def main_report(settings: Settings, year: int | None = None) -> int:
+    """Build the status report for `year` (default: the latest year with safety or crime figures).
+
+    Prints the written path and returns 0; on a missing publication or a year without figures prints one
+    line to stderr and returns 1.
+    """
+    try:
+        if year is None:
+            year = latest_year(settings.marts_dir)
+            if year is None:
+                raise ReportError(f"no safety or crime figures published in {settings.marts_dir}")
+        path = build_report(settings.marts_dir, year, settings.layout.reports_dir)
+    except ReportError as error:
+        print(f"statusrapport: {error}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m assets.report",
+                                     description="Build the yearly status report from the published marts.")
+    parser.add_argument("--year", type=int, help="the report year (default: the latest with safety or crime data)")
+    parser.add_argument("--warehouse", type=Path, help="the warehouse folder (default: TRYGHED_WAREHOUSE/warehouse)")
+    args = parser.parse_args(argv)
+    return main_report(settings_from_env().with_paths(None, args.warehouse), args.year)

@@ -1,0 +1,220 @@
+"""The report's words and numbers: the goal table rows and the footnotes, as plain values for the template.
+
+Kept apart from the HTML so the wording can be reviewed by the secretariat without reading markup, and so
+the tests can check the figures independently of layout. Definitions are short forms of
+../shared/docs/indicators.md; where the two differ, indicators.md wins.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from assets.foundation import formatting as fmt
+from assets.report.charts import AREA_LABELS
+from assets.report.data import CHART_AREAS, PARTNERSHIP, SAFETY_MEASURES, ReportData
+
+STATUS = {True: ("opfyldt", "opfyldt"), False: ("ikke opfyldt", "ikke-opfyldt"), None: ("ingen data", "ingen-data")}
+TREND = {"stigende": "↑ stigende", "faldende": "↓ faldende", "uaendret": "→ uændret"}
+# Which direction is good per goal family: safety and collaboration should rise, crime should not.
+GOOD_TREND = {"1": "stigende", "2": "faldende", "3": "stigende"}
+COMPARATOR = {"1": ">", "2": "≤", "3": "≥"}
+MEASURE_NAMES = {"nabolag": "dag", "aften_nat": "aften/nat"}
+AREA_NAMES = {**AREA_LABELS, "AP_DEL_OPR": "Oprindeligt område", "AP_DEL_UDV": "Udvidelsen 2025"}
+
+SOURCE_NAMES = {
+    "survey_kk": "Københavns Kommunes Tryghedsundersøgelse (besvarelser)",
+    "survey_kk_published": "Københavns Kommunes Tryghedsundersøgelse (offentliggjorte andele, ældre år)",
+    "survey_jm": "Justitsministeriets tryghedsundersøgelse (boligområder)",
+    "police": "Københavns Politi, anmeldelser",
+    "dst_straf11": "Danmarks Statistik, STRAF11 (anmeldte forbrydelser)",
+    "dst_folk1a": "Danmarks Statistik, FOLK1A (befolkning 1. januar)",
+    "kk_befolkning": "Københavns Kommune, befolkning pr. bydel",
+    "befolkning_kvadratnet": "Befolkning i 100 m-kvadratnet",
+    "lbf": "Landsbyggefonden, boligafdelingernes nøgletal",
+    "aktiviteter": "Tryghedsplanen (aktiviteter og partnere)",
+    "geo_omraader": "Områdeafgrænsninger (bydele, partnerskabsområdet, boligområder)",
+}
+
+DEFINITIONS = [
+    ("Tryghed",
+     "Vægtet andel af de adspurgte, der svarer 1 eller 2 (tryg) blandt dem, der svarer 1–5; “ved ikke” og "
+     "blanke svar tæller hverken med i tæller eller nævner. 95 %-konfidensintervallet er Wilsons interval på "
+     "den effektive stikprøvestørrelse (Kish). Mål 1a/1b er opfyldt, når andelen er højere end året før."),
+    ("Borgervendt kriminalitet",
+     "Politiets definition: anmeldelser inden for sagsområderne drab, færdselslov, indbrud, narkotika og "
+     "smugling, røveri, sædelighed, tyveri, vold og øvrig straffelov (inkl. brugstyveri). En anmeldelse tælles "
+     "én gang i året for anmeldelsen, i hvert område, hvis afgrænsning indeholder gerningsstedet, efter at "
+     "dobbelte leverancer er fjernet. Pr. 1.000 indbyggere pr. 1. januar."),
+    ("Fokustyper",
+     "Indbrud, tyveri/røveri og vold/våben; mål 2b–2d vurderes på antal anmeldelser."),
+    ("Baseline 2024",
+     "Niveauet i 2024 for partnerskabsområdet på den nuværende grænse. Målet er opfyldt, når årets værdi er "
+     "højst baseline. Når partnerne har vedtaget baseline, fastfryses den og ændres ikke af senere leverancer."),
+    ("Samarbejde",
+     "Andelen af tryghedsplanens aktiviteter (aflyste tæller ikke med) med mindst to forskellige partnere; "
+     "målet er mindst 75 %."),
+    ("Områder",
+     "Partnerskabsområdets tal er for alle år beregnet på den nuværende grænse fra 2025, så serien er "
+     "sammenlignelig; den oprindelige grænse findes som eget område i data. Placering sker altid ud fra "
+     "gerningsstedets eller besvarelsens koordinat."),
+]
+
+
+@dataclass(frozen=True)
+class GoalRow:
+    maal_id: str
+    beskrivelse: str
+    vaerdi: str
+    maalvaerdi: str
+    comparator: str
+    target_note: str
+    status: str
+    status_class: str
+    trend: str
+    trend_class: str
+    note: str
+
+
+def goal_rows(data: ReportData) -> list[GoalRow]:
+    rows = []
+    for goal in data.goals.itertuples(index=False):
+        family = str(goal.maal_id)[:1]
+        opfyldt = None if fmt.is_missing(goal.opfyldt) else bool(goal.opfyldt)
+        status, status_class = STATUS[opfyldt]
+        value, target = fmt.value_and_target(goal.vaerdi, goal.maalvaerdi, goal.enhed)
+        trend = None if fmt.is_missing(goal.tendens) else str(goal.tendens)
+        trend_class = "" if trend in (None, "uaendret") else ("god" if trend == GOOD_TREND.get(family) else "daarlig")
+        rows.append(GoalRow(
+            maal_id=str(goal.maal_id),
+            beskrivelse=str(goal.beskrivelse),
+            vaerdi=value,
+            maalvaerdi=target,
+            comparator=COMPARATOR.get(family, "") if not fmt.is_missing(goal.maalvaerdi) else "",
+            target_note=_target_note(family, data, goal),
+            status=status,
+            status_class=status_class,
+            trend=TREND.get(trend, fmt.MISSING) if trend else fmt.MISSING,
+            trend_class=trend_class,
+            note=_note(family, data, goal),
+        ))
+    return rows
+
+
+def _target_note(family: str, data: ReportData, goal) -> str:
+    if fmt.is_missing(goal.maalvaerdi):
+        return ""
+    if family == "1":
+        return f"niveauet i {data.year - 1}"
+    if family == "2":
+        return "baseline 2024"
+    return ""
+
+
+def _note(family: str, data: ReportData, goal) -> str:
+    """The one sentence a committee member needs beside the figure."""
+    if family == "1":
+        if fmt.is_missing(goal.vaerdi):
+            reason = _safety_reason(data, "nabolag" if goal.maal_id == "1a" else "aften_nat")
+            return f"Ingen andel for {data.year}" + (f": {reason.lower()}." if reason else ".")
+        parts = [f"København: {fmt.percent(goal.andel_kbh)}, afstand {fmt.points(goal.afstand_til_kbh)}"]
+        if not fmt.is_missing(goal.afstand_til_kbh_aendring):
+            parts.append(f"afstanden ændret {fmt.points(goal.afstand_til_kbh_aendring)} fra året før")
+        if not fmt.is_missing(goal.aendring_signifikant):
+            parts.append("ændringen fra året før er " + ("" if goal.aendring_signifikant else "ikke ")
+                         + "statistisk signifikant")
+        if fmt.is_missing(goal.maalvaerdi):
+            parts.append(f"ingen andel for {data.year - 1} at sammenligne med")
+        return "; ".join(parts) + "."
+    if family == "2":
+        if fmt.is_missing(goal.vaerdi):
+            return f"Ingen anmeldelsestal for {data.year}."
+        baseline = data.baseline
+        if baseline.version is None:
+            return "Baseline 2024 mangler."
+        state = f"fastfrosset (version {baseline.version})" if baseline.frozen else "beregnet, endnu ikke fastfrosset"
+        return f"Baseline 2024 {state}."
+    if family == "3":
+        totals = data.activities[(data.activities["aar"] == data.year)
+                                 & data.activities["er_total"].fillna(False).astype(bool)]
+        if fmt.is_missing(goal.vaerdi) or totals.empty:
+            return f"Ingen tryghedsplan for {data.year}."
+        row = totals.iloc[0]
+        return f"{int(row['antal_med_mindst_2_partnere'])} af {int(row['antal_aktiviteter'])} aktiviteter."
+    return ""
+
+
+def _safety_reason(data: ReportData, measure: str) -> str | None:
+    rows = data.safety_year[(data.safety_year["omraade_kode"] == PARTNERSHIP) & (data.safety_year["maal"] == measure)]
+    if rows.empty or fmt.is_missing(rows["undertrykt_aarsag"].iloc[0]):
+        return None
+    return _base_reason(rows["undertrykt_aarsag"].iloc[0])
+
+
+def _base_reason(reason: str) -> str:
+    """'Færre end 30 gyldige svar (13)' → 'Færre end 30 gyldige svar': the count differs per row, the rule not."""
+    return re.sub(r"\s*\(\d+\)\s*$", "", str(reason))
+
+
+def summary(rows: list[GoalRow]) -> dict[str, int]:
+    counts = {"opfyldt": 0, "ikke opfyldt": 0, "ingen data": 0}
+    for row in rows:
+        counts[row.status] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """What the reader does not see, and why (indicators.md: shares on fewer than 30 answers are empty)."""
+
+    chart_empty: int  # points missing from the safety chart
+    chart_total: int
+    chart_reasons: list[tuple[str, int]]  # reason → count, in the chart
+    chart_where: list[str]  # "Amager Partnerskab: 2014, 2015 (dag, aften/nat)"
+    year_empty: int  # the report year, all areas, both measures
+    year_total: int
+    year_counts_suppressed: int  # answer counts below the disclosure threshold, the report year
+
+
+def suppression(data: ReportData) -> Suppression:
+    chart = data.safety
+    empty = chart[chart["andel"].isna()]
+    reasons = (empty["undertrykt_aarsag"].fillna("Ingen besvarelser").map(_base_reason).value_counts()
+               if len(empty) else pd.Series(dtype=int))
+    where = []
+    for area in CHART_AREAS:
+        rows = empty[empty["omraade_kode"] == area]
+        if rows.empty:
+            continue
+        years = ", ".join(str(y) for y in sorted(rows["aar"].unique()))
+        measures = ", ".join(MEASURE_NAMES[m] for m in SAFETY_MEASURES if m in set(rows["maal"]))
+        where.append(f"{AREA_NAMES[area]}: {years} ({measures})")
+    year = data.safety_year
+    suppressed_counts = year["antal_svar_undertrykt"].fillna(False).astype(bool).sum() if len(year) else 0
+    return Suppression(
+        chart_empty=len(empty),
+        chart_total=len(chart),
+        chart_reasons=[(str(r), int(n)) for r, n in reasons.items()],
+        chart_where=where,
+        year_empty=int(year["andel"].isna().sum()),
+        year_total=len(year),
+        year_counts_suppressed=int(suppressed_counts),
+    )
+
+
+def sources(data: ReportData) -> list[tuple[str, int]]:
+    """The inputs behind the release, by source, with their file counts (from the manifest)."""
+    counts: dict[str, int] = {}
+    for entry in data.manifest.get("inputfiler", []):
+        counts[entry.get("kilde", "")] = counts.get(entry.get("kilde", ""), 0) + 1
+    return sorted((SOURCE_NAMES.get(kilde, kilde), n) for kilde, n in counts.items())
+
+
+def input_files(data: ReportData) -> list[dict]:
+    return [
+        {"fil": f.get("fil", ""), "kilde": f.get("kilde", ""), "raekker": fmt.number(f.get("raekker"), 0),
+         "sha256": (f.get("sha256") or "")[:12]}
+        for f in data.manifest.get("inputfiler", [])
+    ]

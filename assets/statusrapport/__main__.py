@@ -1,5 +1,0 @@
-import sys
-
-from assets.statusrapport.cli import main
-
-sys.exit(main())

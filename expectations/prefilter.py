@@ -1,0 +1,178 @@
+"""Reading a table for validation: only the columns a suite mentions, and for large tables only the
+*candidate rows*.
+
+A national police extract has ~10 million rows; it is not copied into pandas whole. DuckDB first keeps
+every row that might break a row rule of the suite (the negation of each rule, written loosely so it can
+only keep too many rows, never too few), every row of a key that repeats, the first row of each distinct
+value for the distinct-value rules, and every file's first lines (so column types are always seen); GX
+validates those, in file order. GX still decides every outcome; counts, first file/line/column and
+examples are the same as on the whole table, because no violating row is left out. A suite with a rule
+this module cannot pre-filter is validated whole (`CANDIDATE_ROWS_FROM` rows).
+"""
+
+from __future__ import annotations
+
+from expectations.suites import Suite
+
+LINEAGE = ("kildefil", "kildelinje")
+
+
+def mentioned_columns(suite: Suite) -> list[str]:
+    cols: list[str] = []
+    for _, kwargs, *_ in suite.expectations:
+        for key in ("column", "column_A", "column_B"):
+            if key in kwargs:
+                cols.append(kwargs[key])
+        cols += list(kwargs.get("column_list", [])) + list(kwargs.get("column_set", []))
+    return list(dict.fromkeys(cols))
+
+
+def derived_sql(value) -> tuple[str | None, str]:
+    return (value[0], value[1]) if isinstance(value, tuple) else (None, value)
+
+
+# Tables with lineage and more rows than this are pre-filtered to candidate rows (see the module's docstring).
+CANDIDATE_ROWS_FROM = 200_000
+
+
+SAMPLE_LINES = 1_000  # every file's first lines are always validated (column types, a non-empty batch)
+
+
+def _sql_literal(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+_FAMILIES = {bool: ("BOOLEAN",), int: ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "DOUBLE", "FLOAT"),
+             float: ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "DOUBLE", "FLOAT"), str: ("VARCHAR",)}
+
+
+def _might_fail(cls_name: str, kwargs: dict, types: dict[str, str]) -> str | None:
+    """SQL that is true for every row the expectation could find unexpected (and maybe a few more).
+
+    None: the rule is not row-local here (or unknown, or its values do not match the column's type), so the
+    table must be validated whole. "false": the expectation needs no particular rows (column names and
+    types are seen in any rows).
+    """
+    def q(name: str) -> str:
+        return f'"{name}"'
+
+    c = q(kwargs["column"]) if "column" in kwargs else None
+    if cls_name in ("ExpectTableColumnsToMatchSet", "ExpectColumnValuesToBeInTypeList"):
+        return "false"
+    if cls_name == "ExpectColumnValuesToNotBeNull":
+        return f"{c} is null"
+    if cls_name == "ExpectColumnValuesToBeBetween":
+        low, high = kwargs.get("min_value"), kwargs.get("max_value")
+        if any(v is not None and not isinstance(v, int | float) for v in (low, high)):
+            return None
+        # the bounds themselves are kept as candidates (<=, >=), so strict and non-strict rules are covered
+        parts = [f"{c} <= {_sql_literal(low)}"] if low is not None else []
+        parts += [f"{c} >= {_sql_literal(high)}"] if high is not None else []
+        return f"{c} is not null and ({' or '.join(parts) or 'true'})"
+    if cls_name == "ExpectColumnValuesToBeInSet":
+        values = kwargs["value_set"]
+        family = {type(v) for v in values}
+        column_type = types.get(kwargs["column"], "BOOLEAN")  # derived yes/no columns are BOOLEAN
+        if len(family) != 1 or column_type not in _FAMILIES.get(family.pop(), ()):
+            return None
+        return f"{c} is not null and {c} not in ({', '.join(_sql_literal(v) for v in values)})"
+    if cls_name == "ExpectColumnValuesToMatchRegex":
+        # RE2's \d and \w are ASCII-only, Python's are not: RE2 keeps at least every row Python rejects
+        pattern = _sql_literal(kwargs["regex"])
+        return f"{c} is not null and not coalesce(regexp_matches(cast({c} as varchar), {pattern}), false)"
+    if cls_name == "ExpectColumnPairValuesAToBeGreaterThanB":
+        a, b = q(kwargs["column_A"]), q(kwargs["column_B"])
+        below = f"{a} < {b}" if kwargs.get("or_equal") else f"{a} <= {b}"
+        if kwargs.get("ignore_row_if") == "either_value_is_missing":
+            return f"{a} is not null and {b} is not null and {below}"
+        return f"{a} is null or {b} is null or {below}"
+    if cls_name == "ExpectColumnValuesToBeUnique":
+        return f"{c} is not null and count(*) over (partition by {c}) > 1"
+    if cls_name == "ExpectCompoundColumnsToBeUnique":
+        key = ", ".join(q(k) for k in kwargs["column_list"])
+        return f"count(*) over (partition by {key}) > 1"
+    if cls_name in ("ExpectColumnDistinctValuesToContainSet", "ExpectColumnDistinctValuesToEqualSet"):
+        return f"row_number() over (partition by {c} order by kildefil, kildelinje) = 1"
+    return None
+
+
+def candidate_filter(suite: Suite, present: set[str], types: dict[str, str]) -> str | None:
+    """The filter (a QUALIFY clause) keeping the candidate rows, or None when the suite must be validated whole."""
+    preds = [f"kildelinje <= {SAMPLE_LINES}"]
+    for cls_name, kwargs, *_ in suite.expectations:
+        cols = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
+        cols += [] if cls_name == "ExpectTableColumnsToMatchSet" else list(kwargs.get("column_list", []))
+        if any(col not in present for col in cols):
+            continue  # GX reports the missing column itself, on any rows
+        pred = _might_fail(cls_name, kwargs, types)
+        if pred is None:
+            return None
+        if pred != "false":
+            preds.append(f"({pred})")
+    return " or ".join(preds)
+
+
+def read_table(con, suite: Suite):
+    """The suite's columns (those that exist) and derived columns as a pandas frame, in file order.
+
+    Returns (frame, has_lineage, problems, rows): problems name what could not be read, reported as errors;
+    rows is the table's row count (the frame may hold only the candidate rows of a large table).
+    """
+    schema, name = suite.schema, suite.name
+    existing = [
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+            "order by ordinal_position",
+            [schema, name],
+        ).fetchall()
+    ]
+    if not existing:
+        return None, False, [f"table {suite.table} does not exist"], 0
+    wanted = [c for c in mentioned_columns(suite) if c not in suite.derived]
+    has_lineage = all(c in existing for c in LINEAGE)
+    select = [c for c in dict.fromkeys(wanted + (list(LINEAGE) if has_lineage else [])) if c in existing]
+    derived = [f'coalesce(({derived_sql(v)[1]}), false) as "{k}"' for k, v in suite.derived.items()]
+    order = " order by kildefil, kildelinje" if has_lineage else ""
+    cols = ", ".join([f'"{c}"' for c in select] + derived) or "1 as _leer"
+    problems: list[str] = []
+    types = dict(
+        con.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = ? and table_name = ?",
+            [schema, name],
+        ).fetchall()
+    )
+    rows = con.execute(f"select count(*) from {suite.table}").fetchone()[0]
+
+    def read(columns: str, where: str | None):
+        if where is None:
+            return con.execute(f"select {columns} from {suite.table}{order}").df()
+        # the uniqueness and distinct-value filters are window functions: those need qualify instead of where
+        clause = "qualify" if " over (" in where else "where"
+        return con.execute(f"select * from (select {columns} from {suite.table}) {clause} {where}{order}").df()
+
+    frame = None
+    if has_lineage and rows > CANDIDATE_ROWS_FROM:
+        where = candidate_filter(suite, set(select) | set(suite.derived), types)
+        if where is not None:
+            try:
+                frame = read(cols, where)
+            except Exception:  # e.g. a derived rule that cannot be computed: the whole table, below, says why
+                frame = None
+    if frame is None:
+        try:
+            frame = read(cols, None)
+        except Exception as exc:  # a derived rule that cannot be computed (e.g. a column is missing)
+            problems.append(f"derived columns of {suite.table} cannot be computed: {str(exc).splitlines()[0]}")
+            plain = ", ".join(f'"{c}"' for c in select) or "1 as _leer"
+            frame = read(plain, None)
+    # DuckDB hands over whole numbers with NULLs as float; keep them whole so type checks see the real type
+    for col in frame.columns:
+        if types.get(col) in ("INTEGER", "BIGINT", "SMALLINT") and frame[col].dtype.kind == "f":
+            frame[col] = frame[col].astype("Int64")
+    return frame, has_lineage, problems, rows

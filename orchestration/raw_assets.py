@@ -1,0 +1,55 @@
+"""Dagster assets for ingestion: one asset per raw table, built from the source declarations.
+
+Asset keys are `raw/<table>`, which is how dagster-dbt names the dbt sources `source('raw', <table>)`, so
+the dbt models hang off these assets without further mapping.
+"""
+
+
+from datetime import UTC, datetime
+
+import dagster as dg
+
+from assets.foundation.database import connect
+from assets.ingest.contract import LoadContext
+from assets.ingest.loading import Source, load_source
+from assets.ingest.sources import SOURCES
+from orchestration.resources import TryghedResource
+
+
+def build_raw_asset(source: Source) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=dg.AssetKey(["raw", source.table.name]),
+        group_name="raw",
+        description=f"{source.description} Inbox folder `{source.folder}/`.",
+        kinds={"duckdb", "python"},
+    )
+    def _load(context: dg.AssetExecutionContext, tryghed: TryghedResource) -> dg.MaterializeResult:
+        settings = tryghed.settings()
+        settings.warehouse.mkdir(parents=True, exist_ok=True)
+        ctx = LoadContext(settings.inbox, datetime.now(UTC).replace(tzinfo=None))
+        with connect(settings.database, spatial=source.custom_loader is not None) as con:
+            # one transaction per source: a file that breaks the contract leaves the previous raw table as it was
+            con.execute("begin transaction")
+            try:
+                stats = load_source(con, source, ctx)
+                con.execute("commit")
+            except BaseException:
+                con.execute("rollback")
+                raise
+        files = stats["filer"]
+        read = sum(not f["genbrugt"] for f in files)
+        context.log.info(f"raw.{source.table.name}: {stats['raekker']} rows from {len(files)} file(s), "
+                         f"{read} read, {len(files) - read} unchanged since the last load")
+        return dg.MaterializeResult(
+            metadata={
+                "rows": dg.MetadataValue.int(stats["raekker"]),
+                "files": dg.MetadataValue.int(len(files)),
+                "files_read": dg.MetadataValue.int(read),
+                "inputs": dg.MetadataValue.json(files),
+            }
+        )
+
+    return _load
+
+
+RAW_ASSETS: list[dg.AssetsDefinition] = [build_raw_asset(s) for s in SOURCES]

@@ -1,0 +1,40 @@
+"""The Dagster asset `statusrapport`: the report rebuilt after every publication."""
+
+import dagster as dg
+
+from orchestration.resources import TryghedResource
+
+
+def build_report_asset(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
+    """An asset (key `statusrapport`, group `rapportering`) writing warehouse/reports/status_<year>.html.
+
+    The year is the latest with safety or crime figures. A publication without such figures (e.g. a
+    first run on an inbox with only the safety plan) is logged as a warning rather than failing the run:
+    the marts are already published at this point and stay valid without a report.
+    """
+
+    @dg.asset(
+        key=dg.AssetKey(["statusrapport"]),
+        deps=list(deps),
+        group_name="rapportering",
+        description="The yearly status for the Finance Committee (HTML + PDF) under warehouse/reports/, "
+                    "built from the published marts alone.",
+        kinds={"html"},
+    )
+    def statusrapport(context: dg.AssetExecutionContext, tryghed: TryghedResource) -> dg.MaterializeResult:
+        # the report's libraries (matplotlib, pandas) load only when a report is written
+        from assets.report.build import build_report
+        from assets.report.data import latest_year
+
+        settings = tryghed.settings()
+        year = latest_year(settings.marts_dir)
+        if year is None:
+            context.log.warning(f"statusrapport: no safety or crime figures in {settings.marts_dir}; no report")
+            return dg.MaterializeResult(metadata={"rapport": dg.MetadataValue.text("ingen – ingen tal at rapportere")})
+        path = build_report(settings.marts_dir, year, settings.layout.reports_dir)
+        context.log.info(f"status report for {year}: {path}")
+        return dg.MaterializeResult(
+            metadata={"aar": dg.MetadataValue.int(year), "path": dg.MetadataValue.path(str(path))}
+        )
+
+    return statusrapport
