@@ -7,7 +7,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run test ui lint sample bench clean
+.PHONY: install manifest run test ui lint sample bench clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -19,21 +19,29 @@ $(VENV)/.installed: $(UV) uv.lock pyproject.toml
 
 install: $(VENV)/.installed
 
+# The dbt manifest Dagster's definitions read: a build product (also prepared by `tryghed run` and the tests)
+manifest: install
+	$(VENV)/bin/python -c "from assets.foundation.dbt_project import prepare_manifest; \
+	from assets.foundation.settings import settings_from_env; print(prepare_manifest(settings_from_env().dbt_vars()))"
+
 run: install
 	$(VENV)/bin/tryghed run
 
+# The tests start with the lint (ruff, sqlfluff and the import contract), so CI checks the architecture too.
 # The status report's browser tests render the page in Debian's headless Chromium (installed here if missing).
-test: install
+test: install lint
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	$(VENV)/bin/python -m pytest
 
-ui: install
+ui: manifest
 	mkdir -p warehouse/.dagster
 	DAGSTER_HOME=$(CURDIR)/warehouse/.dagster $(VENV)/bin/dagster dev -m orchestration.definitions
 
+# ruff (Python), sqlfluff (dbt SQL) and import-linter (the floors of docs/architecture.md, pyproject.toml)
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/sqlfluff lint dbt_project/models
+	$(VENV)/bin/sqlfluff lint --processes 2 dbt_project/models
+	$(VENV)/bin/lint-imports
 
 sample: install
 	$(VENV)/bin/tryghed sample --out data/sample

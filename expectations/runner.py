@@ -36,8 +36,9 @@ def validate_tables(
 ) -> dict[str, TableResult]:
     """Validate the named tables (`raw.police`, `marts.fct_tryghed`, ...) against their suites in one context.
 
-    `thresholds` are the run's (Settings.thresholds, default: the documented defaults); the suites' placeholders take them and the dbt seeds'
-    values here. Data Docs are (re)built into `docs_dir` when given. Returns one TableResult per table.
+    `thresholds` are the run's (Settings.thresholds; default: the documented defaults); the suites'
+    placeholders take them and the dbt seeds' values here. Data Docs are (re)built into `docs_dir` when
+    given. Returns one TableResult per table.
     """
     import great_expectations as gx
     import great_expectations.expectations as gxe

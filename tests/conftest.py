@@ -18,6 +18,15 @@ from assets.ingest.raw_schema import create_empty_raw_schema
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+def pytest_sessionstart(session):
+    """The dbt manifest is a build product (never prepared on import): prepare it once for the session, so
+    the tests that load the Dagster definitions find it on a fresh clone."""
+    from assets.foundation.dbt_project import prepare_manifest
+    from assets.foundation.settings import Settings
+
+    prepare_manifest(Settings().dbt_vars())
+
+
 @pytest.fixture
 def con():
     connection = duckdb.connect()

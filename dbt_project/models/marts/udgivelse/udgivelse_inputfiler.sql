@@ -8,22 +8,20 @@
     ) -%}
     {%- set tabeller = fundet.columns[0].values() -%}
 {%- endif %}
-{% if tabeller | length > 0 -%}
-    {%- for tabel in tabeller %}
-        select
-            '{{ tabel }}' as kilde,
-            kildefil,
-            kilde_sha256,
-            count(*) as raekker
-        from raw.{{ tabel }}
-        group by all
-        {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
-{%- else -%}
+{% for tabel in tabeller %}
     select
-        null::varchar as kilde,
-        null::varchar as kildefil,
-        null::varchar as kilde_sha256,
-        null::bigint as raekker
-    where false
-{%- endif %}
+        '{{ tabel }}' as kilde,
+        kildefil,
+        kilde_sha256,
+        count(*) as raekker
+    from raw.{{ tabel }}
+    group by all
+    union all
+{% endfor %}
+-- typed and empty: the union's end, and the whole model when no raw table exists yet
+select
+    null::varchar as kilde,
+    null::varchar as kildefil,
+    null::varchar as kilde_sha256,
+    null::bigint as raekker
+where false
