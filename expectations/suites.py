@@ -1,6 +1,6 @@
 """The data-quality suites: what every raw table and every mart must satisfy, in one readable list.
 
-This is the second, declarative layer over the loaders' contract checks (assets/contract.py): an analyst can
+This is the second, declarative layer over the loaders' contract checks (assets/ingest/): an analyst can
 review here, without reading SQL or loader code, what "a good table" means. Each table has
 
 * ``expectations``: (Great Expectations class name, its arguments, severity[, short note]).

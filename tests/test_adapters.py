@@ -52,7 +52,8 @@ def test_dagster_dbt_event_translation_and_subset_selection_exist():
     missing = {"context", "manifest", "select", "exclude", "selector", "dagster_dbt_translator",
                "current_dbt_indirect_selection_env"} - set(params)
     if missing:
-        _fail("orchestration/adapters/dagster_dbt_events.py", f"get_subset_selection_for_context lacks {sorted(missing)}")
+        _fail("orchestration/adapters/dagster_dbt_events.py",
+              f"get_subset_selection_for_context lacks {sorted(missing)}")
 
 
 def test_dagster_partition_range_tags_exist():

@@ -4,7 +4,7 @@ One good small inbox is generated and published once per module; then each case 
 file and runs again on the same warehouse. Every case must: exit 1; name the file, the line (or sheet row /
 feature) and, where the fault is in one column, the column on stderr; leave the published marts
 byte-identical; and leave the broken inbox file as it was. One case is caught only by the GX suites
-(orchestration/quality.py), the second line of defence behind the loaders.
+(orchestration/quality_checks.py), the second line of defence behind the loaders.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Fetch Danmarks Statistik StatBank tables into the inbox (`tryghed fetch dst STRAF11 FOLK1A --from 2014`).
 
-Why this exists: the loader (assets/dst.py) reads `dst/<TABLE>.csv` exactly as the StatBank API returns a
+Why this exists: the loader (assets/ingest/sources/dst.py) reads `dst/<TABLE>.csv` exactly as the StatBank API returns a
 CSV export with codes. Saving those files by hand from the web is easy to get wrong (labels instead of codes,
 the wrong variables), so this module asks the API for precisely the selection the marts need and writes the
 answer into the inbox unchanged.

@@ -1,0 +1,1 @@
+"""Floor 1: settings (with the warehouse layout), database, dbt project access, inbox files, formatting."""

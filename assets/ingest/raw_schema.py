@@ -1,6 +1,6 @@
 """The raw schema: one table per source, the contract's columns with types, plus lineage.
 
-This is the interface between ingestion (assets/) and dbt's sources (dbt_project/models/staging/sources.yml).
+This is the interface between ingestion (assets/ingest/) and dbt's sources (dbt_project/models/staging/sources.yml).
 Each column names its type and whether the contract requires it; loaders check files against it.
 """
 

@@ -1,0 +1,1 @@
+"""Adapters over private framework internals, one module each (tests/test_adapters.py guards them)."""

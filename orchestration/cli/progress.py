@@ -14,6 +14,8 @@ import time
 import dagster as dg
 from dagster import DagsterEventType
 
+from assets.foundation import formatting as fmt
+
 
 class ProgressHandler(logging.Handler):
     def __init__(self, stream=None):
@@ -43,7 +45,7 @@ class ProgressHandler(logging.Handler):
                 return
             self.materialized.add(mat.asset_key.to_user_string())
             rows = mat.metadata.get("rows")
-            extra = f" ({rows.value:,} rows)".replace(",", ".") if rows is not None else ""
+            extra = f" ({fmt.number(rows.value, 0)} rows)" if rows is not None else ""
             self._print(f"  ✓ {mat.asset_key.to_user_string()}{extra}")
         elif kind == DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
