@@ -228,8 +228,9 @@ READER_CASES = {
 def test_reader_typing_equals_text_typing(tmp_path, type_):
     import duckdb
 
-    from assets.ingest.contract import _cast_expr, _typed_by_reader, csv_rows
+    from assets.ingest.casting import cast_expr, typed_by_reader
     from assets.ingest.raw_schema import Column, RawTable
+    from assets.ingest.readers import csv_rows
 
     con = duckdb.connect()
     table = RawTable("t", (Column("a", "VARCHAR"), Column("b", type_)))
@@ -237,15 +238,15 @@ def test_reader_typing_equals_text_typing(tmp_path, type_):
         path = tmp_path / "x.csv"
         path.write_text(f"a;b\nx;{value}\n", encoding="utf-8")
         rows = csv_rows(path, "x.csv", ["a", "b"], ";")
-        text = con.execute(f"select {_cast_expr('c1', type_, ())} from {rows.relation}", list(rows.params)).fetchall()
-        if _typed_by_reader(con, rows, table, {"a": 0, "b": 1}, (), []) is not None:
+        text = con.execute(f"select {cast_expr('c1', type_, ())} from {rows.relation}", list(rows.params)).fetchall()
+        if typed_by_reader(con, rows, table, {"a": 0, "b": 1}, (), []) is not None:
             # the reader took the file: its value is the text path's
             assert con.execute("select b from _typed").fetchall() == text, (type_, value)
         # otherwise the text path types the file (and names the value if it is not valid)
     if type_ in ("INTEGER", "BIGINT"):
         path.write_text("a;b\nx;12.5\n", encoding="utf-8")
         rows = csv_rows(path, "x.csv", ["a", "b"], ";")
-        assert con.execute(f"select {_cast_expr('c1', type_, ())} from {rows.relation}",
+        assert con.execute(f"select {cast_expr('c1', type_, ())} from {rows.relation}",
                            list(rows.params)).fetchall() == [(None,)]  # never rounded to 13
 
 
@@ -318,12 +319,12 @@ def test_a_fraction_in_a_whole_number_column_is_refused_not_rounded(con, inbox, 
 def test_lines_fall_back_to_an_explicit_count_when_row_numbers_have_gaps():
     import duckdb
 
-    from assets.ingest.contract import _line_by_position
+    from assets.ingest.casting import line_by_position
 
     con = duckdb.connect()
     con.execute("create temp table _typed as select range as v from range(5)")
-    assert con.execute(f"select {_line_by_position(con, 2)} from _typed order by v").fetchall() == [
+    assert con.execute(f"select {line_by_position(con, 2)} from _typed order by v").fetchall() == [
         (2,), (3,), (4,), (5,), (6,)]
     con.execute("delete from _typed where v = 2")  # rowids 0, 1, 3, 4: not one unbroken run
-    assert _line_by_position(con, 2) == "kildelinje"
+    assert line_by_position(con, 2) == "kildelinje"
     assert con.execute("select v, kildelinje from _typed order by v").fetchall() == [(0, 2), (1, 3), (3, 4), (4, 5)]
