@@ -25,7 +25,7 @@ manifest: install
 	from assets.foundation.settings import settings_from_env; print(prepare_manifest(settings_from_env().dbt_vars()))"
 
 run: install
-	$(VENV)/bin/tryghed run
+	$(VENV)/bin/tryghed run --inbox data/sample
 
 # The tests start with the lint (ruff, sqlfluff and the import contract), so CI checks the architecture too.
 # The status report's browser tests render the page in Debian's headless Chromium (installed here if missing).

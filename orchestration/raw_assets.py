@@ -26,7 +26,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
     def _load(context: dg.AssetExecutionContext, tryghed: TryghedResource) -> dg.MaterializeResult:
         settings = tryghed.settings()
         settings.warehouse.mkdir(parents=True, exist_ok=True)
-        ctx = LoadContext(settings.inbox, datetime.now(UTC).replace(tzinfo=None))
+        ctx = LoadContext(settings.require_inbox(), datetime.now(UTC).replace(tzinfo=None))
         with connect(settings.database, spatial=source.custom_loader is not None) as con:
             # one transaction per source: a file that breaks the contract leaves the previous raw table as it was
             con.execute("begin transaction")

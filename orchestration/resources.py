@@ -14,7 +14,7 @@ from assets.foundation.settings import Settings
 class TryghedResource(dg.ConfigurableResource):
     """Paths and thresholds for a run (defaults: assets.foundation.settings)."""
 
-    inbox: str
+    inbox: str = ""  # empty: not configured (the loaders stop with a hint)
     warehouse: str
     minimum_svar: int = Settings.minimum_svar
     diskretion_graense: int = Settings.diskretion_graense
@@ -29,6 +29,6 @@ class TryghedResource(dg.ConfigurableResource):
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TryghedResource:
-        return cls(inbox=str(settings.inbox), warehouse=str(settings.warehouse), minimum_svar=settings.minimum_svar,
-                   diskretion_graense=settings.diskretion_graense, maal_samarbejde=settings.maal_samarbejde,
-                   baseline_aar=settings.baseline_aar)
+        return cls(inbox=str(settings.inbox or ""), warehouse=str(settings.warehouse),
+                   minimum_svar=settings.minimum_svar, diskretion_graense=settings.diskretion_graense,
+                   maal_samarbejde=settings.maal_samarbejde, baseline_aar=settings.baseline_aar)

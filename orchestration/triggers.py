@@ -59,6 +59,8 @@ def affected_years(changes: dict[str, list[str]]) -> tuple[int, int]:
 )
 def indbakke_sensor(context: dg.SensorEvaluationContext):
     settings = settings_from_env()
+    if settings.inbox is None:
+        return dg.SkipReason("no inbox configured (set `inbox` under [stier] in tryghed.toml)")
     current = inbox_state(settings.inbox)
     changes = inbox_changes(current, published_inputs(settings.marts_dir))
     if not any(changes.values()):

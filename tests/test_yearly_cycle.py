@@ -117,5 +117,5 @@ def test_backfill_of_a_range_with_a_later_delivery(pipeline, tmp_path, capsys):
 
 
 def test_backfill_refuses_years_outside_the_partitions(capsys):
-    assert main(["backfill", "--from", "2010", "--to", "2012"]) == 2
+    assert main(["backfill", "--from", "2010", "--to", "2012", "--inbox", "data/sample"]) == 2
     assert "2014" in capsys.readouterr().err

@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from http.client import HTTPException
 from pathlib import Path
 
+from assets.foundation import formatting as fmt
+from assets.foundation.settings import SAMPLE_INBOX
 from assets.ingest.raw_schema import DST_FOLK1A, DST_STRAF11, RawTable
 
 DEFAULT_BASE_URL = "https://api.statbank.dk/v1"
@@ -123,14 +125,22 @@ def fetch(tables: list[str], inbox: Path, first_year: int, base_url: str | None 
 
 
 def main_fetch(argv_tables: list[str], inbox: Path, first_year: int) -> int:
-    """CLI entry (`tryghed fetch dst ...`): one line per written file, or one error line and exit code 1."""
+    """CLI entry (`tryghed fetch dst ...`): one line per written file, or one error line and exit code 1.
+
+    The bundled sample is generated (`make sample`), never fetched into: real data there would be
+    committed by the next `git commit -a`.
+    """
+    if Path(inbox).resolve() == SAMPLE_INBOX.resolve():
+        print(f"tryghed: fetch refused: {inbox} is the bundled sample (only `make sample` writes there); "
+              "pass --inbox with the real inbox", file=sys.stderr)
+        return 2
     try:
         written = fetch(argv_tables, inbox, first_year)
     except FetchError as exc:
         print(f"tryghed: fetch failed: {exc}", file=sys.stderr)
         return 1
     for name, rows in written.items():
-        print(f"{INBOX_FOLDER}/{name}.csv: {_thousands(rows)} rows")
+        print(f"{INBOX_FOLDER}/{name}.csv: {fmt.number(rows, 0)} rows")
     return 0
 
 
@@ -301,8 +311,3 @@ def _write_atomically(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
-
-
-def _thousands(n: int) -> str:
-    """1234 → '1.234' (Danish grouping, as the analysts read numbers)."""
-    return f"{n:,}".replace(",", ".")

@@ -1,28 +1,36 @@
 """Configuration, in one place: where the inbox and the warehouse are, the warehouse's layout, thresholds.
 
-Every setting has a documented default and can be overridden by an environment variable (for `make`,
-`dagster dev` and CI) or by a command-line option (`tryghed run --inbox ... --warehouse ...`). Nothing else
-in the code reads the environment for a setting: the values travel from here as arguments, as the Dagster
-resource's config and as dbt vars (`Settings.dbt_vars`).
+The data team writes its configuration in one file, `tryghed.toml` (the project's copy documents every
+key; see `load_settings` for where it is looked for). Environment variables override the file (for
+`dagster dev` and CI) and command-line options override both (`tryghed run --inbox ... --warehouse ...`).
+Nothing else in the code reads the environment for a setting: the values travel from here as arguments,
+as the Dagster resource's config and as dbt vars (`Settings.dbt_vars`).
 
-| setting | env var | default |
-|---|---|---|
-| inbox | TRYGHED_INBOX | data/sample (the bundled sample) |
-| warehouse | TRYGHED_WAREHOUSE | warehouse |
-| minimum_svar | TRYGHED_MINIMUM_SVAR | 30 (fewer valid answers: share not published) |
-| diskretion_graense | TRYGHED_DISKRETION_GRAENSE | 5 (person counts below are suppressed) |
-| maal_samarbejde | TRYGHED_MAAL_SAMARBEJDE | 0.75 (goal 3) |
-| baseline_aar | TRYGHED_BASELINE_AAR | 2024 |
+| setting | tryghed.toml | env var | default |
+|---|---|---|---|
+| inbox | [stier] inbox | TRYGHED_INBOX | none: a run without an inbox stops with a hint (`make run` names the sample) |
+| warehouse | [stier] warehouse | TRYGHED_WAREHOUSE | warehouse (in the project) |
+| minimum_svar | [taerskler] minimum_svar | TRYGHED_MINIMUM_SVAR | 30 (fewer answers: share not published) |
+| diskretion_graense | [taerskler] diskretion_graense | TRYGHED_DISKRETION_GRAENSE | 5 (smaller counts: suppressed) |
+| maal_samarbejde | [taerskler] maal_samarbejde | TRYGHED_MAAL_SAMARBEJDE | 0.75 (goal 3) |
+| baseline_aar | [taerskler] baseline_aar | TRYGHED_BASELINE_AAR | 2024 |
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+import tomllib
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+SAMPLE_INBOX = PROJECT_ROOT / "data" / "sample"  # the bundled sample: only `make sample` writes into it
+CONFIG_FILE = "tryghed.toml"
+
+
+class ConfigError(Exception):
+    """The configuration is not usable; the message names the file and the key."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +80,7 @@ class WarehouseLayout:
 
 @dataclass(frozen=True)
 class Settings:
-    inbox: Path = field(default_factory=lambda: PROJECT_ROOT / "data" / "sample")
+    inbox: Path | None = None  # not configured: commands that read an inbox stop with a hint
     warehouse: Path = field(default_factory=lambda: PROJECT_ROOT / "warehouse")
     minimum_svar: int = 30
     diskretion_graense: int = 5
@@ -122,21 +130,98 @@ class Settings:
 
     def with_paths(self, inbox: Path | str | None = None, warehouse: Path | str | None = None) -> Settings:
         changes: dict[str, Path] = {}
-        if inbox is not None:
+        if inbox:
             changes["inbox"] = Path(inbox).resolve()
-        if warehouse is not None:
+        if warehouse:
             changes["warehouse"] = Path(warehouse).resolve()
         return replace(self, **changes)
 
+    def require_inbox(self) -> Path:
+        """The inbox, or a ConfigError that says how to name one."""
+        if self.inbox is None:
+            raise ConfigError(
+                "no inbox configured: pass --inbox DIR, or set `inbox` under [stier] in tryghed.toml "
+                f"(the bundled sample: --inbox {os.path.relpath(SAMPLE_INBOX)}, or `make run`)")
+        return self.inbox
+
+
+# key in tryghed.toml -> (section, type); the sections keep paths and thresholds apart for a reader
+_KEYS = {
+    "inbox": ("stier", "path"), "warehouse": ("stier", "path"),
+    "minimum_svar": ("taerskler", int), "diskretion_graense": ("taerskler", int),
+    "maal_samarbejde": ("taerskler", float), "baseline_aar": ("taerskler", int),
+}
+_ENV = {name: f"TRYGHED_{name.upper()}" for name in _KEYS}
+
+
+def find_config(cwd: Path | None = None, env: dict[str, str] | None = None) -> Path | None:
+    """The configuration file: $TRYGHED_CONFIG, else tryghed.toml in the working folder, else the project's."""
+    env = os.environ if env is None else env
+    if env.get("TRYGHED_CONFIG"):
+        path = Path(env["TRYGHED_CONFIG"])
+        if not path.is_file():
+            raise ConfigError(f"{path}: no such configuration file (TRYGHED_CONFIG)")
+        return path
+    for folder in (cwd or Path.cwd(), PROJECT_ROOT):
+        if (folder / CONFIG_FILE).is_file():
+            return folder / CONFIG_FILE
+    return None
+
+
+def read_config(path: Path) -> dict[str, object]:
+    """The settings a tryghed.toml holds, checked: unknown sections or keys and wrong types are refused
+    with the file and the key; relative paths are relative to the file's folder."""
+    try:
+        document = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc})") from None
+    sections = {section for section, _ in _KEYS.values()}
+    values: dict[str, object] = {}
+    for section, table in document.items():
+        if section not in sections or not isinstance(table, dict):
+            raise ConfigError(f"{path}: unknown section [{section}] (known: {', '.join(sorted(sections))})")
+        for key, value in table.items():
+            if _KEYS.get(key, (None,))[0] != section:
+                known = ", ".join(k for k, (s, _) in _KEYS.items() if s == section)
+                raise ConfigError(f"{path}: unknown key '{section}.{key}' (known in [{section}]: {known})")
+            values[key] = _typed(value, _KEYS[key][1], f"{path}: key '{section}.{key}'", Path(path).parent)
+    return values
+
+
+def _typed(value, kind, where: str, base: Path):
+    if kind == "path":
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where}: expected a folder path as text, got {value!r}")
+        return (base / Path(value).expanduser()).resolve()
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ConfigError(f"{where}: expected a whole number, got {value!r}")
+    if kind is float and (isinstance(value, bool) or not isinstance(value, int | float)):
+        raise ConfigError(f"{where}: expected a number, got {value!r}")
+    return kind(value)
+
+
+def load_settings(config: Path | str | None = None, env: dict[str, str] | None = None,
+                  cwd: Path | None = None) -> Settings:
+    """The run's settings: the documented defaults, then the configuration file (`config`, or the one
+    `find_config` finds), then the environment variables; command-line options come on top
+    (`Settings.with_paths`)."""
+    env = dict(os.environ if env is None else env)
+    path = Path(config) if config else find_config(cwd, env)
+    values = read_config(path) if path else {}
+    for name, variable in _ENV.items():
+        if env.get(variable):
+            kind = _KEYS[name][1]
+            try:
+                values[name] = Path(env[variable]).resolve() if kind == "path" else kind(env[variable])
+            except ValueError:
+                raise ConfigError(f"environment variable {variable}: {env[variable]!r} is not a "
+                                  f"{'whole number' if kind is int else 'number'}") from None
+    known = {f.name for f in fields(Settings)}
+    return Settings(**{k: v for k, v in values.items() if k in known})
+
 
 def settings_from_env(env: dict[str, str] | None = None) -> Settings:
-    env = dict(os.environ if env is None else env)
-    base = Settings()
-    return Settings(
-        inbox=Path(env.get("TRYGHED_INBOX", base.inbox)).resolve(),
-        warehouse=Path(env.get("TRYGHED_WAREHOUSE", base.warehouse)).resolve(),
-        minimum_svar=int(env.get("TRYGHED_MINIMUM_SVAR", base.minimum_svar)),
-        diskretion_graense=int(env.get("TRYGHED_DISKRETION_GRAENSE", base.diskretion_graense)),
-        maal_samarbejde=float(env.get("TRYGHED_MAAL_SAMARBEJDE", base.maal_samarbejde)),
-        baseline_aar=int(env.get("TRYGHED_BASELINE_AAR", base.baseline_aar)),
-    )
+    """The settings of the configuration file and the environment (load_settings without an explicit file)."""
+    return load_settings(env=env)

@@ -2,8 +2,8 @@
 
 Imports are deferred to the command that needs them: `tryghed sample` never loads Dagster or dbt, and
 `tryghed run` loads them once, in this process (the in-process executor; no process per step). Settings
-come from assets.foundation.settings (environment defaults) and the options; commands get them as
-arguments.
+come from assets.foundation.settings (tryghed.toml, the environment) and the options; commands get
+them as arguments. Every subcommand's --help has a description and an example.
 """
 
 from __future__ import annotations
@@ -14,51 +14,119 @@ import time
 from pathlib import Path
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tryghed", description="Amager Partnerskab's indicator pipeline.")
-    commands = parser.add_subparsers(dest="command", required=True)
+def _command(commands, name: str, summary: str, description: str, example: str) -> argparse.ArgumentParser:
+    """A subcommand with a description and an example in its --help."""
+    return commands.add_parser(name, help=summary, description=description, epilog=f"example:\n  {example}",
+                               formatter_class=argparse.RawDescriptionHelpFormatter)
 
-    run = commands.add_parser("run", help="load the inbox, build and test every mart, publish them")
-    run.add_argument("--inbox", type=Path, help="inbox folder (default: data/sample or $TRYGHED_INBOX)")
-    run.add_argument("--warehouse", type=Path, help="output folder (default: warehouse or $TRYGHED_WAREHOUSE)")
 
-    backfill = commands.add_parser(
-        "backfill", help="rebuild the yearly figures of a range of years in one run (other years stay as published)"
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tryghed")
+    except PackageNotFoundError:
+        return "ukendt"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tryghed",
+        description="The indicator pipeline of the City of Copenhagen's safety partnerships (Amager Partnerskab):\n"
+        "feeling safe, reported crime and collaboration, per area and year, published as Parquet marts\n"
+        "with a DuckDB catalog and a yearly status report. Configuration: tryghed.toml (see README).",
+        epilog="examples:\n  tryghed run --inbox data/sample\n  tryghed report --year 2026\n"
+        "  tryghed <command> --help",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--config", type=Path, help="configuration file (default: $TRYGHED_CONFIG, ./tryghed.toml, "
+                        "the project's tryghed.toml)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="<command>")
+    inbox_help = "inbox folder (default: `inbox` in tryghed.toml or $TRYGHED_INBOX; none: the run stops)"
+    warehouse_help = "warehouse folder (default: `warehouse` in tryghed.toml or $TRYGHED_WAREHOUSE)"
+
+    run = _command(
+        commands, "run", "load the inbox, build and test every mart, publish them",
+        "Loads every source of the inbox (only new and changed files are read), checks it against the input\n"
+        "contract, builds and tests every mart with dbt, validates them, and publishes a new release (Parquet\n"
+        "marts, BI catalog), then the dbt docs and the status report. Every year is rebuilt. A file that breaks\n"
+        "the contract stops the run before publishing, with file, line and column; the marts published\n"
+        "before stay as they were.",
+        "tryghed run --inbox /srv/sikker-by/indbakke --warehouse /srv/sikker-by/lager")
+    run.add_argument("--inbox", type=Path, help=inbox_help)
+    run.add_argument("--warehouse", type=Path, help=warehouse_help)
+
+    backfill = _command(
+        commands, "backfill", "rebuild the yearly figures of a range of years in one run",
+        "Rebuilds the yearly marts' rows of the years given, in one run and one dbt build (other years keep\n"
+        "their published rows; figures that read those years, e.g. the next year's change, are recomputed\n"
+        "too), then publishes a new release.",
+        "tryghed backfill --from 2014 --to 2024 --inbox /srv/sikker-by/indbakke")
     backfill.add_argument("--from", dest="first_year", type=int, required=True, help="first year, e.g. 2014")
     backfill.add_argument("--to", dest="last_year", type=int, required=True, help="last year, e.g. 2024")
-    backfill.add_argument("--inbox", type=Path, help="inbox folder (default: data/sample or $TRYGHED_INBOX)")
-    backfill.add_argument("--warehouse", type=Path, help="output folder (default: warehouse or $TRYGHED_WAREHOUSE)")
+    backfill.add_argument("--inbox", type=Path, help=inbox_help)
+    backfill.add_argument("--warehouse", type=Path, help=warehouse_help)
 
-    report = commands.add_parser("report", help="the yearly status report (HTML + PDF) from the published marts")
-    report.add_argument("--year", type=int, help="report year (default: the latest with safety or crime figures)")
+    report = _command(
+        commands, "report", "the yearly status report (HTML + PDF) from the published marts",
+        "Writes warehouse/reports/status_<year>.html and .pdf from the published release alone (the marts,\n"
+        "the manifest and the areas' polygons), for the Finance Committee.",
+        "tryghed report --year 2026")
+    report.add_argument("--year", type=int, help="status year (default: the newest the published marts allow)")
     report.add_argument("--warehouse", type=Path, help="warehouse with the published marts")
 
-    sample = commands.add_parser("sample", help="write a deterministic sample inbox")
+    sample = _command(
+        commands, "sample", "write a deterministic sample inbox",
+        "Generates a synthetic inbox shaped like the real deliveries (same seed, same bytes). The bundled\n"
+        "sample data/sample is regenerated with `make sample`.",
+        "tryghed sample --out /tmp/indbakke --years 2014-2026 --scale 4.9")
     sample.add_argument("--out", type=Path, required=True, help="folder to write the inbox into")
-    sample.add_argument("--seed", type=int, default=2025)
+    sample.add_argument("--seed", type=int, default=2025, help="random seed (default 2025, the bundled sample)")
     sample.add_argument("--years", default="2014-2025", help="first-last survey/police year, e.g. 2014-2025")
     sample.add_argument("--scale", type=float, default=1.0, help="volume factor (1.0 = the bundled sample)")
     sample.add_argument("--respondents", type=int, help="survey respondents a year (default: 3,300 x scale)")
     sample.add_argument("--gzip", action=argparse.BooleanOptionalAction, default=None,
                         help="gzip the police deliveries (default: only up to scale 1, the committed sample)")
 
-    fetch = commands.add_parser("fetch", help="fetch extracts from their publishers into the inbox")
+    fetch = _command(
+        commands, "fetch", "fetch extracts from their publishers into the inbox",
+        "Fetches Danmarks Statistik's tables from the StatBank API (codes, CSV) into the inbox's dst/\n"
+        "folder, exactly as the loaders read them. Never writes into the bundled sample.",
+        "tryghed fetch dst STRAF11 FOLK1A --from 2014 --inbox /srv/sikker-by/indbakke")
     fetch.add_argument("publisher", choices=["dst"], help="dst = Danmarks Statistik's StatBank API")
     fetch.add_argument("tables", nargs="+", help="table names, e.g. STRAF11 FOLK1A")
     fetch.add_argument("--from", dest="first_year", type=int, default=2014, help="first year (default 2014)")
-    fetch.add_argument("--inbox", type=Path, help="inbox folder (default: data/sample or $TRYGHED_INBOX)")
+    fetch.add_argument("--inbox", type=Path, help=inbox_help)
 
-    baseline = commands.add_parser("baseline", help="the 2024 baseline of the agreement")
-    baseline_commands = baseline.add_subparsers(dest="action", required=True)
-    freeze = baseline_commands.add_parser("freeze", help="freeze the computed baseline as a named version")
+    baseline = _command(
+        commands, "baseline", "the agreement's baseline (freeze a version)",
+        "The agreement's crime baseline, computed by the pipeline; once adopted it is frozen as a named\n"
+        "version (a dbt seed to commit), and later runs judge goals 2a-2d against it.",
+        "tryghed baseline freeze --version v1")
+    baseline_commands = baseline.add_subparsers(dest="action", required=True, metavar="<action>")
+    freeze = _command(
+        baseline_commands, "freeze", "freeze the published baseline as a named version",
+        "Copies the published computed baseline into dbt_project/seeds/baseline_2024_frosset.csv as a new\n"
+        "version (append-only); commit the file and run again.",
+        "tryghed baseline freeze --version v1")
     freeze.add_argument("--version", required=True, help="version name, e.g. v1")
     freeze.add_argument("--warehouse", type=Path, help="warehouse with the published marts")
+    return parser
 
-    args = parser.parse_args(argv)
-    from assets.foundation.settings import settings_from_env
 
-    settings = settings_from_env().with_paths(getattr(args, "inbox", None), getattr(args, "warehouse", None))
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from assets.foundation.settings import ConfigError, load_settings
+
+    try:
+        settings = load_settings(args.config).with_paths(getattr(args, "inbox", None),
+                                                         getattr(args, "warehouse", None))
+        if args.command in ("run", "backfill", "fetch"):
+            settings.require_inbox()
+    except ConfigError as exc:
+        print(f"tryghed: {exc}", file=sys.stderr)
+        return 2
     if args.command == "report":
         from assets.report.cli import main_report
 
