@@ -181,13 +181,15 @@ RAW: tuple[Suite, ...] = (
         true("begge_koordinater_eller_ingen"),
         ("ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "gerning_til", "column_B": "gerning_fra",
          "or_equal": True, "ignore_row_if": "either_value_is_missing"}, "error"),
-        true("anmeldt_i_filens_aar"),
+        true("anmeldt_senest_leveret"),
         true("journalnr_entydig_i_levering"),
         in_set("gerningskode", _seed("gerningskoder.csv", "gerningskode"), "warn", "ukortlagt_gerningskode"),
         true("forrige_aars_fil_findes", "warn", "manglende_aarsfil"),
     ), derived={
         "begge_koordinater_eller_ingen": ("y_utm32", "(x_utm32 is null) = (y_utm32 is null)"),
-        "anmeldt_i_filens_aar": ("anmeldt_dato", in_file_year("year(anmeldt_dato)")),
+        # rows of any year are allowed (decision 12), but a report cannot be delivered before it was made
+        "anmeldt_senest_leveret": ("anmeldt_dato", "anmeldt_dato is null or leveret_dato is null "
+                                   "or anmeldt_dato <= leveret_dato"),
         # the same journalnr in one delivery (same leveret_dato) must be an exact repeat, never a variant
         # (only journalnr delivered more than once are grouped by content: a few percent of a national extract)
         "journalnr_entydig_i_levering": ("journalnr", "(journalnr, leveret_dato) not in (select (journalnr, "

@@ -168,11 +168,11 @@ CASES: list[Case] = [
     ),
     Case("journalnr_twice_in_delivery", POLICE, "line {last}", "journalnr", _journalnr_twice),
     Case(
-        "date_outside_file_year",
+        "reported_after_delivery",
         POLICE,
         "line 3",
         "anmeldt_dato",
-        lambda p: set_value(p, 3, "anmeldt_dato", "2023-12-31"),
+        lambda p: set_value(p, 3, "anmeldt_dato", "2099-12-31"),
     ),
     Case("empty_file", "aktiviteter/tryghedsplan_2025.csv", "line 1", None, lambda p: write_text(p, "")),
     Case(
