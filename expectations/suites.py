@@ -343,8 +343,11 @@ MART: tuple[Suite, ...] = (
         "(where omraade_kode = '101' or omraade_kode like 'BY%') over (partition by aar, kilde, maal) = 11",
     }),
     Suite("marts.fct_kriminalitet", (
-        *not_null("aar", "omraade_kode", "gruppe", "antal_anmeldelser"),
+        *not_null("aar", "omraade_kode", "gruppe", "foreloebig", "har_levering"),
         unique("aar", "omraade_kode", "gruppe"),
+        # decision 11: a year the deliveries cover has every count (0 = none); a year without one has none
+        true("antal_kun_naar_leveret"),
+        true("ingen_dom_over_foreloebige_aar"),
         ("ExpectColumnValuesToMatchRegex", {"column": "gruppe", "regex":
          r"^(borgervendt_i_alt|sagsomraade_\w+|fokus_(indbrud|tyveri_roeveri|vold_vaaben)"
          r"|overvaagning_(chikane|haervaerk|narkotika|trusler)|ikke_kortlagt)$"}, "error"),
@@ -363,6 +366,8 @@ MART: tuple[Suite, ...] = (
         "(select count(*) from marts.dim_omraade)",
         "alle_grupper_for_aar_og_omraade": "count(distinct gruppe) over (partition by aar, omraade_kode) = "
         "(select count(distinct gruppe) from marts.fct_kriminalitet)",
+        "antal_kun_naar_leveret": "(antal_anmeldelser is not null) = har_levering",
+        "ingen_dom_over_foreloebige_aar": "maal_opfyldt is null or not (foreloebig or not har_levering)",
         "ingen_huller_i_aarene": "(select count(distinct aar) from marts.fct_kriminalitet) = "
         "(select max(aar) - min(aar) + 1 from marts.fct_kriminalitet)",
     }),
@@ -399,11 +404,31 @@ MART: tuple[Suite, ...] = (
         "and count(*) filter (where indsatsomraade is null) over (partition by aar) = 1",
     }),
     Suite("marts.fct_maalopfyldelse", (
-        *not_null("aar", "maal_id", "beskrivelse"),
-        unique("aar", "maal_id"),
+        *not_null("status_aar", "maal_id", "beskrivelse", "maalingsaar"),
+        unique("status_aar", "maal_id"),
         in_set("maal_id", GOALS),
         true("alle_maal_hvert_aar"),
-    ), derived={"alle_maal_hvert_aar": f"count(distinct maal_id) over (partition by aar) = {len(GOALS)}"}),
+        true("kalender"),
+        true("dom_kun_i_aftaleperioden"),
+        true("begrundelse_naar_ingen_dom"),
+        *share("fremskrevet_2028", "fremskrevet_2028_ci_lav", "fremskrevet_2028_ci_hoej"),
+    ), derived={
+        "alle_maal_hvert_aar": f"count(distinct maal_id) over (partition by status_aar) = {len(GOALS)}",
+        # decision 9: goal 1 on the status year's survey, goals 2 and 3 on the year before
+        "kalender": "maalingsaar = status_aar - case when maal_id like '1%' then 0 else 1 end",
+        # decisions 10, 14: verdicts only inside the agreement period, never on preliminary data
+        "dom_kun_i_aftaleperioden": "opfyldt is null or (i_aftaleperiode and not foreloebig)",
+        "begrundelse_naar_ingen_dom": "opfyldt is not null or begrundelse is not null",
+    }),
+    Suite("marts.fct_datadaekning", (
+        *not_null("kilde", "aar", "status", "komplet", "foreloebig"),
+        unique("kilde", "aar"),
+        in_set("status", ["komplet", "foreloebig", "mangler"]),
+        true("status_og_flag"),
+    ), derived={
+        "status_og_flag": "komplet = (status = 'komplet') and foreloebig = (status = 'foreloebig') "
+        "and (antal_filer > 0) = (status <> 'mangler')",
+    }),
     Suite("marts.fct_omraadeprofil", (
         *not_null("aar", "omraade_kode"),
         unique("aar", "omraade_kode"),

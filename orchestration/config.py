@@ -11,6 +11,7 @@ Every setting has a documented default and can be overridden by an environment v
 | diskretion_graense | TRYGHED_DISKRETION_GRAENSE | 5 (person counts below are suppressed) |
 | maal_samarbejde | TRYGHED_MAAL_SAMARBEJDE | 0.75 (goal 3) |
 | baseline_aar | TRYGHED_BASELINE_AAR | 2024 |
+| aftale_fra, aftale_til | TRYGHED_AFTALE_FRA, TRYGHED_AFTALE_TIL | 2025, 2028 (the agreement period) |
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ MARTS: tuple[str, ...] = (
     "fct_aktiviteter",
     "fct_maalopfyldelse",
     "fct_omraadeprofil",
+    "fct_datadaekning",
 )
 
 
@@ -43,6 +45,8 @@ class Settings:
     maal_samarbejde: float = 0.75
     baseline_aar: int = 2024
     foerste_aar: int = 2014
+    aftale_fra: int = 2025  # the agreement period: only goals measured in it are judged
+    aftale_til: int = 2028
 
     @property
     def database(self) -> Path:
@@ -69,6 +73,8 @@ class Settings:
             "maal_samarbejde": self.maal_samarbejde,
             "baseline_aar": self.baseline_aar,
             "foerste_aar": self.foerste_aar,
+            "aftale_fra": self.aftale_fra,
+            "aftale_til": self.aftale_til,
         }
 
     def with_paths(self, inbox: Path | str | None = None, warehouse: Path | str | None = None) -> Settings:
@@ -90,4 +96,6 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         diskretion_graense=int(env.get("TRYGHED_DISKRETION_GRAENSE", base.diskretion_graense)),
         maal_samarbejde=float(env.get("TRYGHED_MAAL_SAMARBEJDE", base.maal_samarbejde)),
         baseline_aar=int(env.get("TRYGHED_BASELINE_AAR", base.baseline_aar)),
+        aftale_fra=int(env.get("TRYGHED_AFTALE_FRA", base.aftale_fra)),
+        aftale_til=int(env.get("TRYGHED_AFTALE_TIL", base.aftale_til)),
     )

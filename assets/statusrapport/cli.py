@@ -22,7 +22,7 @@ def report_dir(warehouse: Path) -> Path:
 
 
 def main_report(year: int | None = None, warehouse: Path | None = None) -> int:
-    """Build the status report for `year` (default: the latest year with safety or crime figures).
+    """Build the status report for status year `year` (default: the newest survey edition, decision 9).
 
     Prints the written path and returns 0; on a missing publication or a year without figures prints one
     line to stderr and returns 1.
@@ -44,7 +44,7 @@ def main_report(year: int | None = None, warehouse: Path | None = None) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m assets.statusrapport",
                                      description="Build the yearly status report from the published marts.")
-    parser.add_argument("--year", type=int, help="the report year (default: the latest with safety or crime data)")
+    parser.add_argument("--year", type=int, help="the status year (default: the newest survey edition)")
     parser.add_argument("--warehouse", type=Path, help="the warehouse folder (default: TRYGHED_WAREHOUSE/warehouse)")
     args = parser.parse_args(argv)
     return main_report(args.year, args.warehouse)

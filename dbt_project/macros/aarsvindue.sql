@@ -6,11 +6,25 @@
   only when dbt executes, never while it parses: a var or an env var seen at parse time would make dbt
   re-parse the whole project (~6 s) whenever the window changes.
 #}
-{% macro aarsvindue() -%}
+{#
+  Decision 17: years that depend on other years are recomputed with them. A mart whose row for year Y reads
+  the following `efterfoelgende` years' data (e.g. the change on the previous year reads Y−1, so a new Y−1
+  changes Y's row) widens the window by that many years; a mart whose every row reads an anchor year (the
+  baseline year, the reference year of the long-run test) is rebuilt whole when the anchor is in the window.
+  So a partial run gives the same marts as a full one.
+#}
+{% macro aarsvindue(efterfoelgende=0, ankre=[]) -%}
     {%- if execute -%}
         {%- set fra = env_var('TRYGHED_FRA_AAR', var('foerste_aar') | string) | int -%}
         {%- set til = env_var('TRYGHED_TIL_AAR', '9999') | int -%}
-        {{ return([fra, til]) }}
+        {%- set ns = namespace(fra=fra, til=til + efterfoelgende) -%}
+        {%- for anker in ankre -%}
+            {%- if fra <= (anker | int) <= til -%}
+                {%- set ns.fra = var('foerste_aar') | int -%}
+                {%- set ns.til = 9999 -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {{ return([ns.fra, [ns.til, 9999] | min]) }}
     {%- else -%}
         {{ return([var('foerste_aar'), 9999]) }}
     {%- endif -%}
@@ -20,9 +34,9 @@
   Only an existing table is filled by years: when a yearly mart does not exist yet (a new warehouse, a new
   mart) or is rebuilt whole, it gets every year, so a first backfill never publishes only its own range.
 #}
-{% macro i_aarsvindue(kolonne='aar') -%}
+{% macro i_aarsvindue(kolonne='aar', efterfoelgende=0, ankre=[]) -%}
     {%- if is_incremental() -%}
-        {%- set vindue = aarsvindue() -%}
+        {%- set vindue = aarsvindue(efterfoelgende, ankre) -%}
         {{ kolonne }} between {{ vindue[0] }} and {{ vindue[1] }}
     {%- else -%}
         true
@@ -30,8 +44,8 @@
 {%- endmacro %}
 
 {# pre-hook of the yearly marts: the window's rows go, the model inserts them anew (append) #}
-{% macro slet_aarsvindue() -%}
+{% macro slet_aarsvindue(efterfoelgende=0, ankre=[]) -%}
     {%- if is_incremental() -%}
-        delete from {{ this }} where {{ i_aarsvindue('aar') }}
+        delete from {{ this }} where {{ i_aarsvindue('aar', efterfoelgende, ankre) }}
     {%- endif -%}
 {%- endmacro %}
