@@ -37,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     sample = commands.add_parser("sample", help="write a deterministic sample inbox")
     sample.add_argument("--out", type=Path, required=True, help="folder to write the inbox into")
     sample.add_argument("--seed", type=int, default=2025)
-    sample.add_argument("--years", default="2014-2025", help="first-last survey/police year, e.g. 2014-2025")
+    sample.add_argument("--years", default="2014-2026",
+                        help="first-last survey/police year, e.g. 2014-2026 (2026 and later: police preliminary only)")
     sample.add_argument("--scale", type=float, default=1.0, help="volume factor (1.0 = the bundled sample)")
     sample.add_argument("--respondents", type=int, help="survey respondents a year (default: 3,300 x scale)")
     sample.add_argument("--gzip", action=argparse.BooleanOptionalAction, default=None,
