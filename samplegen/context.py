@@ -60,7 +60,8 @@ def write_folk1a(folder: Path, years: range) -> int:
     from .police import CURRENT_YEAR
 
     # the next year's 1 January, once it has passed (never beyond the running year)
-    quarters = [(y, q) for y in years for q in (1, 2, 3, 4)] + ([(years[-1] + 1, 1)] if years[-1] < CURRENT_YEAR else [])
+    quarters = [(y, q) for y in years for q in (1, 2, 3, 4)]
+    quarters += [(years[-1] + 1, 1)] if years[-1] < CURRENT_YEAR else []
     for koen in ("TOT", "1", "2"):
         for alder in FOLK1A_AGES:
             for civ in ("TOT", "U", "G"):
