@@ -2,8 +2,8 @@
 
 Volume is the real one at scale 1: Copenhagen has ~50,000 borgervendt reports a year, the sample ~58,700
 reports of all kinds (tests use a fraction via `scale`). The split over districts follows the real 2025
-counts (Amager Vest 6,558 and Amager Øst 3,070 of 50,337; ~8 % not placed in any district), with extra reports around the
-partnership area's hot spots, which ease off a little in 2025.
+counts (Amager Vest 6,558 and Amager Øst 3,070 of 50,337; ~8 % not placed in any district), with extra
+reports around the partnership area's hot spots, which ease off a little in 2025.
 
 Deliveries: one main file per year delivered in January after the year, holding a few late-registered
 reports of the previous December (rows of another year, decision 12); for some years a later `_rettelser`
