@@ -127,17 +127,20 @@ select
     raster.maal,
     raster.har_levering,
     raster.foreloebig,
-    cast(case when raster.har_levering then coalesce(kommune.antal_anmeldelser, placeret.antal_anmeldelser, 0) end
-        as bigint) as antal_anmeldelser,
+    cast(
+        case when raster.har_levering then coalesce(kommune.antal_anmeldelser, placeret.antal_anmeldelser, 0) end
+        as bigint
+    ) as antal_anmeldelser,
     cast(case
         when raster.niveau = 'kommune' and raster.har_levering then coalesce(kommune.antal_uden_placering, 0)
     end as bigint) as antal_uden_placering,
     befolkning.befolkning,
     befolkning.befolkning_kilde,
     befolkning.befolkning_undertrykte_celler,
-    cast(case when raster.har_levering then
-        1000.0 * coalesce(kommune.antal_anmeldelser, placeret.antal_anmeldelser, 0)
-        / nullif(befolkning.befolkning, 0)
+    cast(case
+        when raster.har_levering then
+            1000.0 * coalesce(kommune.antal_anmeldelser, placeret.antal_anmeldelser, 0)
+            / nullif(befolkning.befolkning, 0)
     end as double) as pr_1000
 from raster
 left join kommune

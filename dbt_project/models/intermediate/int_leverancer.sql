@@ -47,20 +47,20 @@ politi as (
 ] %}
 aarsfiler as (
     {%- for kilde, model in aarsfiler %}
-    select
-        '{{ kilde }}' as kilde,
-        {{ fil_aar }} as aar,
-        'komplet' as status,
-        count(distinct kildefil) as antal_filer,
-        string_agg(distinct kildefil, ', ' order by kildefil) as filer,
-        cast(null as date) as seneste_leveret,
-        count(*) as antal_raekker
-    from {{ ref(model) }}
-    where {{ fil_aar }} is not null
-    group by all
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            '{{ kilde }}' as kilde,
+            {{ fil_aar }} as aar,
+            'komplet' as status,
+            count(distinct kildefil) as antal_filer,
+            string_agg(distinct kildefil, ', ' order by kildefil) as filer,
+            cast(null as date) as seneste_leveret,
+            count(*) as antal_raekker
+        from {{ ref(model) }}
+        where {{ fil_aar }} is not null
+        group by all
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 ),
 
@@ -80,26 +80,27 @@ befolkning_kk as (
 
 dst as (
     {%- for kilde, model in [('dst_folk1a', 'stg_dst__folk1a'), ('dst_straf11', 'stg_dst__straf11')] %}
-    select
-        '{{ kilde }}' as kilde,
-        aar,
-        -- a year given by quarters is complete with all four (a yearly figure is complete by itself)
-        case
-            when count(distinct kvartal) filter (where indhold is not null) = 4
-                or count(*) filter (where kvartal is null and maaned is null and indhold is not null) > 0
-                then 'komplet'
-            else 'foreloebig'
-        end as status,
-        count(distinct kildefil) as antal_filer,
-        string_agg(distinct kildefil, ', ' order by kildefil) as filer,
-        cast(null as date) as seneste_leveret,
-        count(*) as antal_raekker
-    from {{ ref(model) }}
-    where aar is not null
-    group by aar
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            '{{ kilde }}' as kilde,
+            aar,
+            -- a year given by quarters is complete with all four (a yearly figure is complete by itself)
+            case
+                when
+                    count(distinct kvartal) filter (where indhold is not null) = 4
+                    or count(*) filter (where kvartal is null and maaned is null and indhold is not null) > 0
+                    then 'komplet'
+                else 'foreloebig'
+            end as status,
+            count(distinct kildefil) as antal_filer,
+            string_agg(distinct kildefil, ', ' order by kildefil) as filer,
+            cast(null as date) as seneste_leveret,
+            count(*) as antal_raekker
+        from {{ ref(model) }}
+        where aar is not null
+        group by aar
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 )
 

@@ -32,7 +32,7 @@ jm_omraader as (
     from jm_dele
     inner join geo on upper(jm_dele.del_kode) = geo.omraade_kode
     -- a code the geo file has already (a single housing area) is not built again
-    where jm_dele.omraade_kode not in (select omraade_kode from geo)
+    anti join geo as findes on jm_dele.omraade_kode = findes.omraade_kode
     group by jm_dele.omraade_kode
     -- only when every named part exists
     having count(*) = any_value(jm_dele.antal_dele)

@@ -160,7 +160,10 @@ tryghed_status as (
         abs(fremskrivning.fremskrevet - fremskrivning.fremskrevet_kbh) < abs(basis.afstand_basisaar)
             as paa_kurs_2028
     from status_aar
-    cross join (select maal_id from maal where maal_id like '1%') as maal
+    cross join (
+        select maal_id from maal
+        where maal_id like '1%'
+    ) as maal
     left join tryghed as nu
         on
             status_aar.status_aar = nu.aar
@@ -218,7 +221,10 @@ kriminalitet_status as (
         basis.baseline_version,
         basis.baseline_fastfrosset
     from status_aar
-    cross join (select maal_id from maal where maal_id like '2%') as maal
+    cross join (
+        select maal_id from maal
+        where maal_id like '2%'
+    ) as maal
     left join kriminalitet as nu
         on
             status_aar.status_aar - 1 = nu.aar
@@ -361,7 +367,8 @@ select
         when not v.har_data
             then 'Ingen tryghedsplan for ' || v.maalingsaar
         when v.foreloebig
-            then 'Foreløbige politital for ' || v.maalingsaar
+            then
+                'Foreløbige politital for ' || v.maalingsaar
                 || ' (året er endnu ikke leveret komplet): vises, men vurderes ikke'
         when maal.maal_id like '2%' and v.maalingsaar = {{ baseline_aar }}
             then 'Basisåret {{ baseline_aar }}: værdien er selve baseline og vurderes ikke'
@@ -374,17 +381,20 @@ select
         when v.maalingsaar > {{ aftale_til }}
             then 'Efter aftaleperioden {{ aftale_fra }}–{{ aftale_til }}: ikke vurderet'
         when maal.maal_id like '1%' and v.opfyldt
-            then 'Andelen steg, og '
+            then
+                'Andelen steg, og '
                 || case
                     when v.vaerdi >= v.andel_kbh then 'området ligger på eller over Københavns niveau'
                     else 'afstanden til København blev ikke større'
                 end
                 || case when not v.aendring_signifikant then ' (stigningen er ikke statistisk signifikant)' else '' end
         when maal.maal_id like '1%' and v.steg
-            then 'Andelen steg, men afstanden til København blev større'
+            then
+                'Andelen steg, men afstanden til København blev større'
                 || case when not v.aendring_signifikant then ' (stigningen er ikke statistisk signifikant)' else '' end
         when maal.maal_id like '1%'
-            then case when v.vaerdi = v.maalvaerdi then 'Andelen steg ikke' else 'Andelen faldt' end
+            then
+                case when v.vaerdi = v.maalvaerdi then 'Andelen steg ikke' else 'Andelen faldt' end
                 || case when not v.aendring_signifikant then ' (faldet er ikke statistisk signifikant)' else '' end
         when maal.maal_id like '2%' and v.opfyldt
             then 'På eller under niveauet i basisåret {{ baseline_aar }}'
