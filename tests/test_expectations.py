@@ -99,7 +99,7 @@ def test_every_raw_table_and_mart_has_a_suite():
             "aktiviteter",
         )
     ]
-    assert len(MART_TABLES) == 8
+    assert len(MART_TABLES) == 9
     for suite in SUITES.values():
         for entry in suite.expectations:
             assert entry[2] in ("error", "warn"), entry
