@@ -213,13 +213,15 @@ RAW: tuple[Suite, ...] = (
         true("begge_koordinater_eller_ingen"),
         ("ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "gerning_til", "column_B": "gerning_fra",
          "or_equal": True, "ignore_row_if": "either_value_is_missing"}, "error"),
-        true("anmeldt_i_filens_aar"),
+        true("anmeldt_senest_leveret"),
         true("journalnr_entydig_i_levering"),
         in_set("gerningskode", Seed("gerningskoder.csv", "gerningskode"), "warn", "ukortlagt_gerningskode"),
         true("forrige_aars_fil_findes", "warn", "manglende_aarsfil"),
     ), derived={
         "begge_koordinater_eller_ingen": ("y_utm32", "(x_utm32 is null) = (y_utm32 is null)"),
-        "anmeldt_i_filens_aar": ("anmeldt_dato", in_file_year("year(anmeldt_dato)")),
+        # rows of any year are allowed (decision 12), but a report cannot be delivered before it was made
+        "anmeldt_senest_leveret": ("anmeldt_dato", "anmeldt_dato is null or leveret_dato is null "
+                                   "or anmeldt_dato <= leveret_dato"),
         # the same journalnr in one delivery (same leveret_dato) must be an exact repeat, never a variant
         # (only journalnr delivered more than once are grouped by content: a few percent of a national extract)
         "journalnr_entydig_i_levering": ("journalnr", "(journalnr, leveret_dato) not in (select (journalnr, "
@@ -367,8 +369,11 @@ MART: tuple[Suite, ...] = (
         "(where omraade_kode = '101' or omraade_kode like 'BY%') over (partition by aar, kilde, maal) = 11",
     }),
     Suite("marts.fct_kriminalitet", (
-        *not_null("aar", "omraade_kode", "gruppe", "antal_anmeldelser"),
+        *not_null("aar", "omraade_kode", "gruppe", "foreloebig", "har_levering"),
         unique("aar", "omraade_kode", "gruppe"),
+        # decision 11: a year the deliveries cover has every count (0 = none); a year without one has none
+        true("antal_kun_naar_leveret"),
+        true("ingen_dom_over_foreloebige_aar"),
         ("ExpectColumnValuesToMatchRegex", {"column": "gruppe", "regex":
          r"^(borgervendt_i_alt|sagsomraade_\w+|fokus_(indbrud|tyveri_roeveri|vold_vaaben)"
          r"|overvaagning_(chikane|haervaerk|narkotika|trusler)|ikke_kortlagt)$"}, "error"),
@@ -387,6 +392,8 @@ MART: tuple[Suite, ...] = (
         "(select count(*) from marts.dim_omraade)",
         "alle_grupper_for_aar_og_omraade": "count(distinct gruppe) over (partition by aar, omraade_kode) = "
         "(select count(distinct gruppe) from marts.fct_kriminalitet)",
+        "antal_kun_naar_leveret": "(antal_anmeldelser is not null) = har_levering",
+        "ingen_dom_over_foreloebige_aar": "maal_opfyldt is null or not (foreloebig or not har_levering)",
         "ingen_huller_i_aarene": "(select count(distinct aar) from marts.fct_kriminalitet) = "
         "(select max(aar) - min(aar) + 1 from marts.fct_kriminalitet)",
     }),
@@ -423,11 +430,31 @@ MART: tuple[Suite, ...] = (
         "and count(*) filter (where indsatsomraade is null) over (partition by aar) = 1",
     }),
     Suite("marts.fct_maalopfyldelse", (
-        *not_null("aar", "maal_id", "beskrivelse"),
-        unique("aar", "maal_id"),
+        *not_null("status_aar", "maal_id", "beskrivelse", "maalingsaar"),
+        unique("status_aar", "maal_id"),
         in_set("maal_id", GOALS),
         true("alle_maal_hvert_aar"),
-    ), derived={"alle_maal_hvert_aar": f"count(distinct maal_id) over (partition by aar) = {len(GOALS)}"}),
+        true("kalender"),
+        true("dom_kun_i_aftaleperioden"),
+        true("begrundelse_naar_ingen_dom"),
+        *share("fremskrevet_2028", "fremskrevet_2028_ci_lav", "fremskrevet_2028_ci_hoej"),
+    ), derived={
+        "alle_maal_hvert_aar": f"count(distinct maal_id) over (partition by status_aar) = {len(GOALS)}",
+        # decision 9: goal 1 on the status year's survey, goals 2 and 3 on the year before
+        "kalender": "maalingsaar = status_aar - case when maal_id like '1%' then 0 else 1 end",
+        # decisions 10, 14: verdicts only inside the agreement period, never on preliminary data
+        "dom_kun_i_aftaleperioden": "opfyldt is null or (i_aftaleperiode and not foreloebig)",
+        "begrundelse_naar_ingen_dom": "opfyldt is not null or begrundelse is not null",
+    }),
+    Suite("marts.fct_datadaekning", (
+        *not_null("kilde", "aar", "status", "komplet", "foreloebig"),
+        unique("kilde", "aar"),
+        in_set("status", ["komplet", "foreloebig", "mangler"]),
+        true("status_og_flag"),
+    ), derived={
+        "status_og_flag": "komplet = (status = 'komplet') and foreloebig = (status = 'foreloebig') "
+        "and (antal_filer > 0) = (status <> 'mangler')",
+    }),
     Suite("marts.fct_omraadeprofil", (
         *not_null("aar", "omraade_kode"),
         unique("aar", "omraade_kode"),

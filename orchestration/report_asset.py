@@ -8,7 +8,7 @@ from orchestration.resources import TryghedResource
 def build_report_asset(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
     """An asset (key `statusrapport`, group `rapportering`) writing warehouse/reports/status_<year>.html.
 
-    The year is the latest with safety or crime figures. A publication without such figures (e.g. a
+    The year is the newest status year (the newest survey edition, decision 9). A publication without one (e.g. a
     first run on an inbox with only the safety plan) is logged as a warning rather than failing the run:
     the marts are already published at this point and stay valid without a report.
     """

@@ -26,7 +26,7 @@ def _clean(folder: Path) -> Path:
     return folder
 
 
-def generate(out: Path, seed: int = 2025, years: tuple[int, int] = (2014, 2025),
+def generate(out: Path, seed: int = 2025, years: tuple[int, int] = (2014, 2026),
              scale: float = 1.0, respondents: int | None = None, gz: bool | None = None) -> dict[str, int]:
     """Write the sample inbox; returns the number of data rows written per source folder.
 

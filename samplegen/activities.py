@@ -59,7 +59,10 @@ DEFAULT_SHARE = 0.82
 
 
 def plan_years(years: range) -> range:
-    return range(max(2024, years[0]), years[-1] + 2)
+    """From 2024 to the year after the last, but no plan beyond the running year (police.CURRENT_YEAR)."""
+    from .police import CURRENT_YEAR
+
+    return range(max(2024, years[0]), min(years[-1] + 2, max(CURRENT_YEAR, years[-1]) + 1))
 
 
 def _spell(name: str, r: np.random.Generator) -> str:

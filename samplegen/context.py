@@ -57,7 +57,11 @@ def write_folk1a(folder: Path, years: range) -> int:
     """Totals by sex, a few single ages and two marital states: enough to prove that the pipeline takes the
     total row and never sums single ages or categories onto it."""
     rows = []
-    quarters = [(y, q) for y in years for q in (1, 2, 3, 4)] + [(years[-1] + 1, 1)]
+    from .police import CURRENT_YEAR
+
+    # the next year's 1 January, once it has passed (never beyond the running year)
+    quarters = [(y, q) for y in years for q in (1, 2, 3, 4)]
+    quarters += [(years[-1] + 1, 1)] if years[-1] < CURRENT_YEAR else []
     for koen in ("TOT", "1", "2"):
         for alder in FOLK1A_AGES:
             for civ in ("TOT", "U", "G"):

@@ -1,14 +1,16 @@
 """Police report extracts, with the overlapping deliveries the contract describes.
 
-Volume is a fraction of the real one: Copenhagen has ~50,000 reports a year, the sample ~17,500 at scale 1,
-so the committed sample stays small. The split over districts follows the real 2025 counts (Amager Vest
-6,558 and Amager Øst 3,070 of 50,337; ~8 % not placed in any district), with extra reports around the
-partnership area's hot spots, which ease off a little in 2025.
+Volume is the real one at scale 1: Copenhagen has ~50,000 borgervendt reports a year, the sample ~58,700
+reports of all kinds (tests use a fraction via `scale`). The split over districts follows the real 2025
+counts (Amager Vest 6,558 and Amager Øst 3,070 of 50,337; ~8 % not placed in any district), with extra
+reports around the partnership area's hot spots, which ease off a little in 2025.
 
-Deliveries: one main file per year delivered in January after the year; for some years a later
-`_rettelser` file that corrects a few % of the reports and repeats a few rows unchanged; and for one year
-an earlier preliminary first-quarter delivery whose file name sorts *after* the main file, so that only
-`leveret_dato`, never the name, can decide which row wins.
+Deliveries: one main file per year delivered in January after the year, holding a few late-registered
+reports of the previous December (rows of another year, decision 12); for some years a later `_rettelser`
+file that corrects a few % of the reports and repeats a few rows unchanged; for one year an earlier
+preliminary first-quarter delivery whose file name sorts *after* the main file, so that only
+`leveret_dato`, never the name, can decide which row wins; and for the running year (CURRENT_YEAR) only a
+preliminary first-quarter delivery.
 """
 
 from __future__ import annotations
@@ -28,7 +30,14 @@ from ._util import rng, write_bytes
 from .geography import area_map
 from .population import Grid
 
-REPORTS_PER_YEAR = 15_300  # at scale 1, for 2024; the city's real count is ~50,000
+# At scale 1, for 2024: the real level. The 2026 survey report quotes 50,337 borgervendt reports in 2025 for
+# Copenhagen (75 per 1,000), Amager Vest 6,558 (72) and Amager Øst 3,070 (48); ~87 % of the drawn codes are
+# borgervendt, so ~58,700 reports of all kinds a year give that level.
+REPORTS_PER_YEAR = 58_700
+# The running year: only a preliminary first-quarter delivery has come (decision 10), so its figures are
+# published as foreloebig and the status of 2026 judges police year 2025.
+CURRENT_YEAR = 2026
+LATE_SHARE = 0.002  # reports made in the last days of December but only delivered with the next year's file
 YEAR_FACTOR = {2014: 1.06, 2015: 1.05, 2016: 1.04, 2017: 1.03, 2018: 1.01, 2019: 0.99, 2020: 0.95, 2021: 0.96,
                2022: 0.98, 2023: 0.99, 2024: 1.0, 2025: 0.99}
 # Real 2025 reports per district (the 2026 survey report; 13 survey areas folded into the 10 districts).
@@ -265,6 +274,21 @@ def write_police(folder: Path, seed: int, years: range, grid: Grid, scale: float
     for year in years:
         r = rng(seed, "police_deliveries", year)
         rep = draw(seed, year, grid, scale)
+        if year >= CURRENT_YEAR:  # the running year: only a preliminary first-quarter delivery so far
+            q1 = np.flatnonzero(rep.date < np.datetime64(f"{year}-04-01"))
+            rows += _write(folder / f"anmeldelser_{year}_foreloebig{ext}", _table(rep.take(q1), year,
+                                                                                  dt.date(year, 4, 10)), gz)
+            files += 1
+            continue
+        if year > years[0]:  # late registrations: reported in the last days of December, delivered now
+            early = np.flatnonzero(rep.date < np.datetime64(f"{year}-01-08"))
+            late = np.sort(r.choice(early, min(early.size, max(1, int(rep.date.size * LATE_SHARE))), replace=False))
+            date = rep.date.copy()
+            date[late] = np.datetime64(f"{year - 1}-12-31") - r.integers(0, 4, late.size).astype("timedelta64[D]")
+            fra, til = _times(date[late], rng(seed, "police_late", year))
+            fra_all, til_all = rep.fra.copy(), rep.til.copy()
+            fra_all[late], til_all[late] = fra, til
+            rep = replace(rep, date=date, fra=fra_all, til=til_all)
         main_day = dt.date(year + 1, 1, 10 + int(r.integers(0, 15)))
         rows += _write(folder / f"anmeldelser_{year}{ext}", _table(rep, year, main_day), gz)
         files += 1

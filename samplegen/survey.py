@@ -26,6 +26,10 @@ AFT_2024 = {1: 78, 2: 84, 3: 77, 4: 78, 5: 71, 6: 81, 7: 68, 8: 70, 9: 70, 10: 8
 # 2025 moves toward the 2026 survey's published results (Vest 89, Øst 85, city 86).
 NAB_2025 = {1: 86.5, 2: 92.5, 3: 86.5, 4: 88, 5: 80, 6: 90.5, 7: 77.5, 8: 81, 9: 85, 10: 89.5}
 AFT_2025 = {1: 77.5, 2: 83.5, 3: 76.5, 4: 77.5, 5: 70, 6: 80.5, 7: 67, 8: 69, 9: 71, 10: 80.5}
+# 2026: the city's published 2026 survey (realdata/kk-tryghed-2026-transcribed: Amager Vest 89, Amager Øst 85,
+# Copenhagen 86; the 13 survey areas folded into the 10 districts); evening/night moves with the day share.
+NAB_2026 = {1: 87, 2: 92, 3: 86, 4: 88, 5: 79, 6: 90, 7: 76, 8: 80, 9: 85, 10: 89}
+AFT_2026 = {b: AFT_2025[b] + NAB_2026[b] - NAB_2025[b] for b in NAB_2026}
 # Where 2014 stood: Amager Øst clearly higher (the agreement's significant fall), elsewhere close to 2024.
 NAB_2014 = {9: 91.0, 10: 90.0}
 AFT_2014 = {9: 78.0, 10: 80.5}
@@ -36,7 +40,9 @@ AGE_GROUPS = ("18-29", "30-49", "50-64", "65+")
 
 
 def _targets(seed: int, year: int) -> tuple[dict[int, float], dict[int, float]]:
-    if year >= 2025:
+    if year >= 2026:
+        return NAB_2026, AFT_2026
+    if year == 2025:
         return NAB_2025, AFT_2025
     r = rng(seed, "survey_targets", year)
     f = (2024 - year) / 10

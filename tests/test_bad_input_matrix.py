@@ -168,11 +168,11 @@ CASES: list[Case] = [
     ),
     Case("journalnr_twice_in_delivery", POLICE, "line {last}", "journalnr", _journalnr_twice),
     Case(
-        "date_outside_file_year",
+        "reported_after_delivery",
         POLICE,
         "line 3",
         "anmeldt_dato",
-        lambda p: set_value(p, 3, "anmeldt_dato", "2023-12-31"),
+        lambda p: set_value(p, 3, "anmeldt_dato", "2099-12-31"),
     ),
     Case("empty_file", "aktiviteter/tryghedsplan_2025.csv", "line 1", None, lambda p: write_text(p, "")),
     Case(
@@ -235,7 +235,7 @@ def published(tmp_path_factory, pipeline):
     shutil.copytree(source_inbox, inbox)
     shutil.copytree(source_warehouse, warehouse, symlinks=True)
     marts = _published(warehouse)
-    assert len([m for m in marts if m.endswith(".parquet")]) == 8
+    assert len([m for m in marts if m.endswith(".parquet")]) == 9
     assert (warehouse / "docs" / "quality" / "index.html").is_file()
     return root, inbox, warehouse, marts
 

@@ -261,13 +261,14 @@ def test_end_to_end_frozen_version_survives_changed_data(tmp_path, real_seed, mo
     indbrud_v1 = v1_values["Indbrud"][0]
     assert new.set_index("gerningstype").loc["Indbrud", "baseline_antal"] == indbrud_v1 + EXTRA_BURGLARIES
 
-    status = _read(warehouse, "fct_maalopfyldelse").set_index(["aar", "maal_id"])
-    goal_2b = status.loc[(2024, "2b")]
+    # status 2025 holds police year 2024, the baseline year: shown against the frozen baseline, not judged
+    status = _read(warehouse, "fct_maalopfyldelse").set_index(["status_aar", "maal_id"])
+    goal_2b = status.loc[(2025, "2b")]
     assert goal_2b["maalvaerdi"] == indbrud_v1 and goal_2b["vaerdi"] == indbrud_v1 + EXTRA_BURGLARIES
-    assert not goal_2b["opfyldt"]
+    assert pd.isna(goal_2b["opfyldt"]) and goal_2b["maalingsaar"] == 2024
     assert goal_2b["baseline_version"] == "v1" and goal_2b["baseline_fastfrosset"]
-    assert status.loc[(2024, "2a"), "maalvaerdi"] == pytest.approx(v1_values[TYPER[0]][1], abs=0)
-    assert pd.isna(status.loc[(2024, "3"), "baseline_fastfrosset"])
+    assert status.loc[(2025, "2a"), "maalvaerdi"] == pytest.approx(v1_values[TYPER[0]][1], abs=0)
+    assert pd.isna(status.loc[(2025, "3"), "baseline_fastfrosset"])
     crime = _read(warehouse, "fct_kriminalitet").set_index(["aar", "omraade_kode", "gruppe"])
     assert crime.loc[(2025, "AP", "fokus_indbrud"), "baseline_2024_antal"] == indbrud_v1
     assert crime.loc[(2025, "AP", "fokus_indbrud"), "baseline_version"] == "v1"

@@ -89,10 +89,20 @@ def test_police_gzip_identical_repeats_ok_conflicts_refused(con, inbox, ctx):
         load_source(con, police.SOURCE, ctx)
 
 
-def test_police_date_outside_file_year(con, inbox, ctx):
+def test_police_rows_of_any_year_load(con, inbox, ctx):
+    """Decision 12: a 2024 delivery may hold a late-registered report of 2023; the file name is no filter."""
     write(inbox, "police/anmeldelser_2024_rettelser.csv",
           POLICE_HEADER + "0100-1;2023-12-31;;;1220;Simpel vold;101;;;2025-02-01\n")
-    with pytest.raises(ContractError, match="line 2, column 'anmeldt_dato': outside the file's year 2024"):
+    assert load_source(con, police.SOURCE, ctx)["raekker"] == 1
+    assert con.execute("select anmeldt_dato from raw.police").fetchone()[0].year == 2023
+
+
+def test_police_reported_after_delivery_is_refused(con, inbox, ctx):
+    write(inbox, "police/anmeldelser_2024.csv",
+          POLICE_HEADER + "0100-1;2024-12-31;;;1220;Simpel vold;101;;;2025-02-01\n"
+          "0100-2;2025-02-02;;;1220;Simpel vold;101;;;2025-02-01\n")
+    with pytest.raises(ContractError, match="anmeldelser_2024.csv, line 3, column 'anmeldt_dato': "
+                                            "anmeldt_dato is after leveret_dato"):
         load_source(con, police.SOURCE, ctx)
 
 

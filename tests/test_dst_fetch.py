@@ -147,7 +147,7 @@ def test_fetch_writes_sample_format_files_the_loader_accepts(statbank, con, inbo
 
     written = fetch(["STRAF11", "folk1a"], inbox, 2014, base_url=statbank.url, timeout=5)
 
-    assert written == {"STRAF11": 1056, "FOLK1A": 3528}
+    assert written == {"STRAF11": 1144, "FOLK1A": 3744}
     assert previous.read_bytes() == straf11  # replaced, byte for byte (BOM kept)
     assert (inbox / "dst" / "FOLK1A.csv").read_bytes() == folk1a
     assert sorted(p.name for p in (inbox / "dst").iterdir()) == ["FOLK1A.csv", "STRAF11.csv"]
@@ -166,8 +166,8 @@ def test_fetch_writes_sample_format_files_the_loader_accepts(statbank, con, inbo
                       {"code": "Tid", "values": [">=2014K1"]}],
     }
 
-    assert load_source(con, dst.STRAF11, ctx)["raekker"] == 1056
-    assert load_source(con, dst.FOLK1A, ctx)["raekker"] == 3528
+    assert load_source(con, dst.STRAF11, ctx)["raekker"] == 1144
+    assert load_source(con, dst.FOLK1A, ctx)["raekker"] == 3744
 
 
 def test_real_api_bytes_are_kept_and_rows_before_the_first_year_dropped(statbank, con, inbox, ctx):
@@ -297,7 +297,7 @@ def test_main_fetch_prints_one_line_per_file(statbank, inbox, monkeypatch, capsy
     statbank.serve("FOLK1A", (SAMPLE / "FOLK1A.csv").read_bytes())
     assert main_fetch(["STRAF11", "FOLK1A"], inbox, 2014) == 0
     out, err = capsys.readouterr()
-    assert out == "dst/STRAF11.csv: 1.056 rows\ndst/FOLK1A.csv: 3.528 rows\n"
+    assert out == "dst/STRAF11.csv: 1.144 rows\ndst/FOLK1A.csv: 3.744 rows\n"
     assert err == ""
 
 

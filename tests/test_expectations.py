@@ -101,7 +101,7 @@ def test_every_raw_table_and_mart_has_a_suite():
             "aktiviteter",
         )
     ]
-    assert len(MART_TABLES) == 8
+    assert len(MART_TABLES) == 9
     for suite in SUITES.values():
         for entry in suite.expectations:
             assert entry[2] in ("error", "warn"), entry
@@ -204,7 +204,7 @@ def _police_database(path: Path) -> Path:
     rows[700][4] = 1499  # an unmapped code: a warning
     rows[1_200][8] = None  # only x given (line 1202)
     rows[1_800][3] = "2023-12-31 09:00:00"  # gerning_til before gerning_fra (line 1802)
-    rows[2_200][1] = "2023-06-01"  # reported outside the file's year (line 2202)
+    rows[2_200][1] = "2025-06-01"  # reported after it was delivered (line 2202)
     rows[2_900][0] = rows[2_901][0]  # one journalnr twice in the delivery with other content (lines 2902/2903)
     columns = ("journalnr, anmeldt_dato, gerning_fra, gerning_til, gerningskode, gerningskode_tekst, kommunekode, "
                "x_utm32, y_utm32, leveret_dato, kildefil, kilde_sha256, kildelinje, indlaest")

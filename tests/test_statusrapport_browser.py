@@ -54,7 +54,7 @@ def test_rendered_dom_has_the_goal_table_and_every_figure_with_decoded_images(pu
 
     assert re.search(r'<table[^>]*\bid="maaltabel"', dom), "goal table missing from the rendered DOM"
     goals = pq.read_table(warehouse / "marts" / "fct_maalopfyldelse.parquet").to_pylist()
-    expected_ids = sorted(g["maal_id"] for g in goals if g["aar"] == year)
+    expected_ids = sorted(g["maal_id"] for g in goals if g["status_aar"] == year)
     assert sorted(re.findall(r'<tr[^>]*\bdata-maal="([^"]+)"', dom)) == expected_ids
 
     assert set(re.findall(r'<figure[^>]*\bdata-figur="([^"]+)"', dom)) == FIGURES

@@ -14,6 +14,7 @@ as the Dagster resource's config and as dbt vars (`Settings.dbt_vars`).
 | diskretion_graense | [taerskler] diskretion_graense | TRYGHED_DISKRETION_GRAENSE | 5 (smaller counts: suppressed) |
 | maal_samarbejde | [taerskler] maal_samarbejde | TRYGHED_MAAL_SAMARBEJDE | 0.75 (goal 3) |
 | baseline_aar | [taerskler] baseline_aar | TRYGHED_BASELINE_AAR | 2024 |
+| aftale_fra, aftale_til | [aftale] aftale_fra, aftale_til | TRYGHED_AFTALE_FRA, _TIL | 2025, 2028 (the agreement) |
 """
 
 from __future__ import annotations
@@ -87,6 +88,8 @@ class Settings:
     maal_samarbejde: float = 0.75
     baseline_aar: int = 2024
     foerste_aar: int = 2014
+    aftale_fra: int = 2025  # the agreement period: only goals measured in it are judged
+    aftale_til: int = 2028
 
     @property
     def layout(self) -> WarehouseLayout:
@@ -117,6 +120,8 @@ class Settings:
             "maal_samarbejde": self.maal_samarbejde,
             "baseline_aar": self.baseline_aar,
             "foerste_aar": self.foerste_aar,
+            "aftale_fra": self.aftale_fra,
+            "aftale_til": self.aftale_til,
         }
 
     def dbt_vars(self, years: tuple[int, int] | None = None) -> dict[str, object]:
@@ -150,6 +155,7 @@ _KEYS = {
     "inbox": ("stier", "path"), "warehouse": ("stier", "path"),
     "minimum_svar": ("taerskler", int), "diskretion_graense": ("taerskler", int),
     "maal_samarbejde": ("taerskler", float), "baseline_aar": ("taerskler", int),
+    "aftale_fra": ("aftale", int), "aftale_til": ("aftale", int),
 }
 _ENV = {name: f"TRYGHED_{name.upper()}" for name in _KEYS}
 

@@ -58,6 +58,8 @@ def build_report(marts_dir: Path, year: int, out_dir: Path, *, pdf: bool = True)
         sources=content.sources(data),
         definitions=content.DEFINITIONS,
         suppression=content.suppression(data),
+        coverage=content.coverage(data),
+        monitoring=content.monitoring(data),
         manifest=_manifest(data),
         files=content.input_files(data),
     )

@@ -115,7 +115,8 @@ def safety(data: ReportData) -> Figure:
             axes.plot(series.index, series["andel"], color=colour, marker="o", markersize=3.5,
                       linewidth=2.6 if area == PARTNERSHIP else 1.5,
                       linestyle="--" if area == "101" else "-", label=AREA_LABELS[area])
-        _year_axis(axes, first, last, data.year)
+        end = _projection(axes, data, measure, rows)
+        _year_axis(axes, first, max(last, end), data.year)
         _percent_axis(axes.yaxis)
     panels[0].set_ylabel("Andel, der føler sig tryg")
     # either panel may be empty (no data for that measure); take the legend from one that has lines
@@ -123,6 +124,34 @@ def safety(data: ReportData) -> Figure:
     if handles:
         figure.legend(handles, labels, loc="outside lower center", ncols=len(handles))
     return figure
+
+
+GOAL_OF_MEASURE = {"nabolag": "1a", "aften_nat": "1b"}
+
+
+def _projection(axes, data: ReportData, measure: str, rows) -> int:
+    """Goal 1's projection to 2028 (decision 13): a dotted line from the status year's share to the projected
+    share, with its 95 % interval as an error bar, for the partnership and Copenhagen. Returns the last year
+    drawn (the report year when there is no projection)."""
+    goal = data.goals[data.goals["maal_id"] == GOAL_OF_MEASURE[measure]]
+    if goal.empty or fmt.is_missing(goal["fremskrevet_2028"].iloc[0]):
+        return data.year
+    g = goal.iloc[0]
+    target_year = PROJECTION_YEAR
+    for area, value in ((PARTNERSHIP, g["fremskrevet_2028"]), ("101", g["fremskrevet_2028_kbh"])):
+        now = rows[(rows["omraade_kode"] == area) & (rows["aar"] == data.year)]["andel"]
+        if fmt.is_missing(value) or now.empty or fmt.is_missing(now.iloc[0]):
+            continue
+        axes.plot([data.year, target_year], [float(now.iloc[0]), float(value)], color=AREA_COLOURS[area],
+                  linestyle=":", linewidth=1.8, label="Fremskrevet 2028" if area == PARTNERSHIP else None)
+    low, high = float(g["fremskrevet_2028_ci_lav"]), float(g["fremskrevet_2028_ci_hoej"])
+    value = float(g["fremskrevet_2028"])
+    axes.errorbar([target_year], [value], yerr=[[value - low], [high - value]], color=AREA_COLOURS[PARTNERSHIP],
+                  marker="D", markersize=5, capsize=4, linewidth=1.5)
+    return target_year
+
+
+PROJECTION_YEAR = 2028  # the agreement's last year (dbt var aftale_til)
 
 
 def crime(data: ReportData) -> Figure:

@@ -15,7 +15,7 @@ from assets.report.data import ReportError, latest_year
 
 
 def main_report(settings: Settings, year: int | None = None) -> int:
-    """Build the status report for `year` (default: the latest year with safety or crime figures).
+    """Build the status report for status year `year` (default: the newest survey edition, decision 9).
 
     Prints the written path and returns 0; on a missing publication or a year without figures prints one
     line to stderr and returns 1.
@@ -36,7 +36,7 @@ def main_report(settings: Settings, year: int | None = None) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m assets.report",
                                      description="Build the yearly status report from the published marts.")
-    parser.add_argument("--year", type=int, help="the report year (default: the latest with safety or crime data)")
+    parser.add_argument("--year", type=int, help="the status year (default: the newest survey edition)")
     parser.add_argument("--warehouse", type=Path, help="the warehouse folder (default: TRYGHED_WAREHOUSE/warehouse)")
     args = parser.parse_args(argv)
     return main_report(settings_from_env().with_paths(None, args.warehouse), args.year)

@@ -17,6 +17,8 @@ from assets.report.charts import AREA_LABELS
 from assets.report.data import CHART_AREAS, PARTNERSHIP, SAFETY_MEASURES, ReportData
 
 STATUS = {True: ("opfyldt", "opfyldt"), False: ("ikke opfyldt", "ikke-opfyldt"), None: ("ingen data", "ingen-data")}
+# a value without a verdict: preliminary, the baseline year, or outside the agreement period (begrundelse says)
+NOT_JUDGED = ("ikke vurderet", "ikke-vurderet")
 TREND = {"stigende": "↑ stigende", "faldende": "↓ faldende", "uaendret": "→ uændret"}
 # Which direction is good per goal family: safety and collaboration should rise, crime should not.
 GOOD_TREND = {"1": "stigende", "2": "faldende", "3": "stigende"}
@@ -39,10 +41,17 @@ SOURCE_NAMES = {
 }
 
 DEFINITIONS = [
+    ("Statuskalender",
+     "Status for år Y forelægges i foråret Y sammen med Tryghedsundersøgelsen Y. Mål 1 vurderes på "
+     "undersøgelsen Y mod Y−1, mål 2 på politiets tal for Y−1 (det seneste hele år) mod baseline 2024, og "
+     "mål 3 på tryghedsplanen for Y−1. Kun målinger i aftaleperioden 2025–2028 vurderes; foreløbige "
+     "politital vises, men vurderes ikke."),
     ("Tryghed",
      "Vægtet andel af de adspurgte, der svarer 1 eller 2 (tryg) blandt dem, der svarer 1–5; “ved ikke” og "
      "blanke svar tæller hverken med i tæller eller nævner. 95 %-konfidensintervallet er Wilsons interval på "
-     "den effektive stikprøvestørrelse (Kish). Mål 1a/1b er opfyldt, når andelen er højere end året før."),
+     "den effektive stikprøvestørrelse (Kish). Mål 1a/1b er opfyldt, når andelen er steget siden året før, "
+     "og afstanden til København ikke er blevet større (eller området ligger på Københavns niveau). "
+     "Fremskrivningen til 2028 er en vægtet lineær tendens gennem årene fra 2024 med 95 %-interval."),
     ("Borgervendt kriminalitet",
      "Politiets definition: anmeldelser inden for sagsområderne drab, færdselslov, indbrud, narkotika og "
      "smugling, røveri, sædelighed, tyveri, vold og øvrig straffelov (inkl. brugstyveri). En anmeldelse tælles "
@@ -67,6 +76,7 @@ DEFINITIONS = [
 class GoalRow:
     maal_id: str
     beskrivelse: str
+    maalingsaar: int
     vaerdi: str
     maalvaerdi: str
     comparator: str
@@ -84,12 +94,15 @@ def goal_rows(data: ReportData) -> list[GoalRow]:
         family = str(goal.maal_id)[:1]
         opfyldt = None if fmt.is_missing(goal.opfyldt) else bool(goal.opfyldt)
         status, status_class = STATUS[opfyldt]
+        if opfyldt is None and not fmt.is_missing(goal.vaerdi):
+            status, status_class = NOT_JUDGED
         value, target = fmt.value_and_target(goal.vaerdi, goal.maalvaerdi, goal.enhed)
         trend = None if fmt.is_missing(goal.tendens) else str(goal.tendens)
         trend_class = "" if trend in (None, "uaendret") else ("god" if trend == GOOD_TREND.get(family) else "daarlig")
         rows.append(GoalRow(
             maal_id=str(goal.maal_id),
             beskrivelse=str(goal.beskrivelse),
+            maalingsaar=int(goal.maalingsaar),
             vaerdi=value,
             maalvaerdi=target,
             comparator=COMPARATOR.get(family, "") if not fmt.is_missing(goal.maalvaerdi) else "",
@@ -107,42 +120,51 @@ def _target_note(family: str, data: ReportData, goal) -> str:
     if fmt.is_missing(goal.maalvaerdi):
         return ""
     if family == "1":
-        return f"niveauet i {data.year - 1}"
+        return f"niveauet i {int(goal.maalingsaar) - 1}"
     if family == "2":
         return "baseline 2024"
     return ""
 
 
 def _note(family: str, data: ReportData, goal) -> str:
-    """The one sentence a committee member needs beside the figure."""
+    """The sentences a committee member needs beside the figure: the year measured, the mart's reason
+    (begrundelse, plain Danish), and for goal 1 the distance, significance and the projection to 2028."""
+    year = int(goal.maalingsaar)
+    reason = "" if fmt.is_missing(goal.begrundelse) else str(goal.begrundelse)
     if family == "1":
         if fmt.is_missing(goal.vaerdi):
-            reason = _safety_reason(data, "nabolag" if goal.maal_id == "1a" else "aften_nat")
-            return f"Ingen andel for {data.year}" + (f": {reason.lower()}." if reason else ".")
-        parts = [f"København: {fmt.percent(goal.andel_kbh)}, afstand {fmt.points(goal.afstand_til_kbh)}"]
-        if not fmt.is_missing(goal.afstand_til_kbh_aendring):
-            parts.append(f"afstanden ændret {fmt.points(goal.afstand_til_kbh_aendring)} fra året før")
+            suppressed = _safety_reason(data, "nabolag" if goal.maal_id == "1a" else "aften_nat")
+            return f"Ingen andel for {year}" + (f": {suppressed.lower()}." if suppressed else ".")
+        parts = [reason, f"København: {fmt.percent(goal.andel_kbh)}, afstand {fmt.points(goal.afstand_til_kbh)}"]
+        if not fmt.is_missing(goal.afstand_aendring):
+            parts.append(f"afstanden til København ændret {fmt.points(goal.afstand_aendring)} fra året før")
         if not fmt.is_missing(goal.aendring_signifikant):
             parts.append("ændringen fra året før er " + ("" if goal.aendring_signifikant else "ikke ")
                          + "statistisk signifikant")
-        if fmt.is_missing(goal.maalvaerdi):
-            parts.append(f"ingen andel for {data.year - 1} at sammenligne med")
-        return "; ".join(parts) + "."
+        if not fmt.is_missing(goal.fremskrevet_2028):
+            course = "på kurs" if goal.paa_kurs_2028 else "ikke på kurs"
+            parts.append(f"fremskrevet 2028: {fmt.percent(goal.fremskrevet_2028)} (95 %: "
+                         f"{fmt.percent(goal.fremskrevet_2028_ci_lav)}–{fmt.percent(goal.fremskrevet_2028_ci_hoej)}), "
+                         f"København {fmt.percent(goal.fremskrevet_2028_kbh)}: {course} mod Københavns niveau")
+        return "; ".join(p for p in parts if p) + "."
     if family == "2":
-        if fmt.is_missing(goal.vaerdi):
-            return f"Ingen anmeldelsestal for {data.year}."
+        parts = [f"Politiets tal for {year}", reason]
         baseline = data.baseline
         if baseline.version is None:
-            return "Baseline 2024 mangler."
-        state = f"fastfrosset (version {baseline.version})" if baseline.frozen else "beregnet, endnu ikke fastfrosset"
-        return f"Baseline 2024 {state}."
+            parts.append("baseline 2024 mangler")
+        else:
+            state = (f"fastfrosset (version {baseline.version})" if baseline.frozen
+                     else "beregnet, endnu ikke fastfrosset")
+            parts.append(f"baseline 2024 {state}")
+        return "; ".join(p for p in parts if p) + "."
     if family == "3":
-        totals = data.activities[(data.activities["aar"] == data.year)
+        totals = data.activities[(data.activities["aar"] == year)
                                  & data.activities["er_total"].fillna(False).astype(bool)]
         if fmt.is_missing(goal.vaerdi) or totals.empty:
-            return f"Ingen tryghedsplan for {data.year}."
+            return f"Ingen tryghedsplan for {year}."
         row = totals.iloc[0]
-        return f"{int(row['antal_med_mindst_2_partnere'])} af {int(row['antal_aktiviteter'])} aktiviteter."
+        return (f"Tryghedsplanen {year}: {int(row['antal_med_mindst_2_partnere'])} af "
+                f"{int(row['antal_aktiviteter'])} aktiviteter; {reason}.")
     return ""
 
 
@@ -159,7 +181,7 @@ def _base_reason(reason: str) -> str:
 
 
 def summary(rows: list[GoalRow]) -> dict[str, int]:
-    counts = {"opfyldt": 0, "ikke opfyldt": 0, "ingen data": 0}
+    counts = {"opfyldt": 0, "ikke opfyldt": 0, "ingen data": 0, NOT_JUDGED[0]: 0}
     for row in rows:
         counts[row.status] += 1
     return counts
@@ -218,3 +240,78 @@ def input_files(data: ReportData) -> list[dict]:
          "sha256": (f.get("sha256") or "")[:12]}
         for f in data.manifest.get("inputfiler", [])
     ]
+
+
+COVERAGE_SOURCES = {  # fct_datadaekning's kilde → the label in the report, in display order
+    "tryghed_kk": "Tryghedsundersøgelsen (KK)",
+    "politi": "Politiets anmeldelser",
+    "tryghedsplan": "Tryghedsplanen",
+    "dst_folk1a": "DST FOLK1A",
+    "dst_straf11": "DST STRAF11",
+    "befolkning_kk": "Befolkning, bydele (KK)",
+    "befolkning_kvadratnet": "Befolkning, kvadratnet",
+    "lbf": "Landsbyggefonden",
+    "tryghed_jm": "Justitsministeriets undersøgelse",
+}
+COVERAGE_MARKS = {"komplet": ("●", "komplet"), "foreloebig": ("◐", "foreloebig"), "mangler": ("○", "mangler")}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    years: list[int]
+    rows: list[tuple[str, list[tuple[str, str, str]]]]  # label → per year (mark, css class, title)
+    notes: list[str]  # the preliminary years and the gaps, in words
+
+
+def coverage(data: ReportData) -> Coverage:
+    """Sources × years: which years each source delivers, complete or preliminary (decisions 10, 11)."""
+    frame = data.coverage
+    if frame.empty:
+        return Coverage([], [], [])
+    years = list(range(int(frame["aar"].min()), int(frame["aar"].max()) + 1))
+    rows, notes = [], []
+    for kilde, label in COVERAGE_SOURCES.items():
+        part = frame[frame["kilde"] == kilde]
+        if part.empty:
+            continue
+        status = dict(zip(part["aar"].astype(int), part["status"].astype(str), strict=True))
+        cells = []
+        for y in years:
+            mark, css = COVERAGE_MARKS.get(status.get(y, ""), ("", "ingen"))
+            cells.append((mark, css, f"{label} {y}: {status.get(y, 'ingen levering')}"))
+        rows.append((label, cells))
+        prelim = [y for y in years if status.get(y) == "foreloebig"]
+        gaps = [y for y in years if status.get(y) == "mangler"]
+        if prelim:
+            notes.append(f"{label}: {', '.join(map(str, prelim))} er foreløbig"
+                         + (" (vises, men vurderes ikke)" if kilde == "politi" else ""))
+        if gaps and kilde != "tryghed_jm":
+            notes.append(f"{label}: ingen levering for {', '.join(map(str, gaps))} (tallene er tomme, ikke nul)")
+    return Coverage(years, rows, notes)
+
+
+MONITORING_NAMES = {"overvaagning_chikane": "Chikane", "overvaagning_haervaerk": "Hærværk",
+                    "overvaagning_narkotika": "Narkotika", "overvaagning_trusler": "Trusler"}
+
+
+@dataclass(frozen=True)
+class Monitoring:
+    years: list[int]
+    rows: list[tuple[str, list[str]]]  # type → counts per year ("–" where empty)
+    preliminary: list[int]
+
+
+def monitoring(data: ReportData, last_years: int = 6) -> Monitoring:
+    """The agreement's monitoring types for the partnership area: counts per year, no target."""
+    frame = data.monitoring
+    if frame.empty:
+        return Monitoring([], [], [])
+    years = sorted(int(y) for y in frame["aar"].unique())[-last_years:]
+    rows = []
+    for group, name in MONITORING_NAMES.items():
+        part = frame[frame["gruppe"] == group].set_index("aar")
+        rows.append((name, [fmt.number(part["antal_anmeldelser"].get(y), 0) if y in part.index else fmt.MISSING
+                            for y in years]))
+    prelim = sorted(int(y) for y in frame.loc[frame["foreloebig"].fillna(False).astype(bool), "aar"].unique()) \
+        if "foreloebig" in frame else []
+    return Monitoring(years, rows, [y for y in prelim if y in years])

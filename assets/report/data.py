@@ -24,6 +24,10 @@ PARTNERSHIP = "AP"
 SAFETY_MEASURES = ("nabolag", "aften_nat")
 CRIME_TOTAL = "borgervendt_i_alt"
 FOCUS_GROUPS = ("fokus_indbrud", "fokus_tyveri_roeveri", "fokus_vold_vaaben")
+# the agreement's monitoring types ("monitoreres"): shown every year, without a target
+MONITORING_GROUPS = ("overvaagning_chikane", "overvaagning_haervaerk", "overvaagning_narkotika",
+                     "overvaagning_trusler")
+COVERAGE_MART = "fct_datadaekning"
 # baseline_2024 names its rows as the agreement does (indicators.md); fct_kriminalitet names groups.
 BASELINE_GROUPS = {
     "Antal anmeldelser af borgervendt kriminalitet": CRIME_TOTAL,
@@ -53,21 +57,19 @@ def read_mart(marts_dir: Path, mart: str) -> pd.DataFrame:
 
 
 def years_with_data(marts_dir: Path) -> list[int]:
-    """Years where at least one goal has a value: the years a status can be written for."""
+    """The status years a report can be written for: one per survey edition in the inbox (decision 14)."""
     goals = read_mart(marts_dir, GOAL_MART)
-    return sorted(int(y) for y in goals.loc[goals["vaerdi"].notna(), "aar"].unique())
+    return sorted(int(y) for y in goals["status_aar"].unique())
 
 
 def latest_year(marts_dir: Path) -> int | None:
-    """The latest year with safety or crime figures (goals 1* and 2*).
+    """The newest status year: the newest survey edition in the inbox (indicators.md, decision 9).
 
-    The safety plan for the coming year may already be delivered (goal 3 only); the status is about the
-    year that the survey and the police data cover, as in the run summary's goal table.
+    The status of year Y is presented in spring Y with survey edition Y; it holds police year Y−1 and the
+    plan of Y−1, so a preliminary police delivery or next year's plan never moves the status year.
     """
-    goals = read_mart(marts_dir, GOAL_MART)
-    has_value = goals["vaerdi"].notna() & goals["maal_id"].astype(str).str.match(r"[12]")
-    years = goals.loc[has_value, "aar"]
-    return int(years.max()) if len(years) else None
+    years = years_with_data(marts_dir)
+    return years[-1] if years else None
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ class ReportData:
     crime: pd.DataFrame  # fct_kriminalitet, borgervendt + focus groups, CHART_AREAS, years ≤ year
     baseline: Baseline
     activities: pd.DataFrame  # fct_aktiviteter, years ≤ year (total rows and per focus area)
+    coverage: pd.DataFrame  # fct_datadaekning, every source and year (empty in releases from before it)
+    monitoring: pd.DataFrame  # fct_kriminalitet, the partnership's monitoring groups, years ≤ year
     manifest: dict
     areas: dict | None  # omraader.geojson as parsed JSON, None in releases from before it was published
     area_names: dict[str, str]
@@ -109,8 +113,8 @@ def load(marts_dir: Path, year: int) -> ReportData:
     available = years_with_data(marts_dir)
     if year not in available:
         span = f"{available[0]}–{available[-1]}" if available else "none"
-        raise NoDataForYear(f"no goal figures for {year} in {GOAL_MART} (years with data: {span})")
-    goals = goals_all[goals_all["aar"] == year].sort_values(["sortering", "maal_id"]).reset_index(drop=True)
+        raise NoDataForYear(f"no status for {year} in {GOAL_MART} (status years, one per survey edition: {span})")
+    goals = goals_all[goals_all["status_aar"] == year].sort_values(["sortering", "maal_id"]).reset_index(drop=True)
 
     safety_all = read_mart(marts_dir, "fct_tryghed")
     kk = safety_all[(safety_all["kilde"] == "kk") & safety_all["maal"].isin(SAFETY_MEASURES)]
@@ -123,6 +127,15 @@ def load(marts_dir: Path, year: int) -> ReportData:
         & crime_all["omraade_kode"].isin(CHART_AREAS)
         & (crime_all["aar"] <= year)
     ].sort_values(["omraade_kode", "gruppe", "aar"])
+
+    monitoring = crime_all[
+        crime_all["gruppe"].isin(MONITORING_GROUPS)
+        & (crime_all["omraade_kode"] == PARTNERSHIP)
+        & (crime_all["aar"] <= year)
+    ].sort_values(["gruppe", "aar"])
+    coverage_path = marts_dir / f"{COVERAGE_MART}.parquet"
+    coverage = read_mart(marts_dir, COVERAGE_MART) if coverage_path.exists() else pd.DataFrame(
+        columns=["kilde", "aar", "status"])
 
     activities = read_mart(marts_dir, "fct_aktiviteter")
     activities = activities[activities["aar"] <= year].sort_values(["aar", "indsatsomraade"])
@@ -137,6 +150,8 @@ def load(marts_dir: Path, year: int) -> ReportData:
         crime=crime.reset_index(drop=True),
         baseline=_baseline(read_mart(marts_dir, "baseline_2024"), goals),
         activities=activities.reset_index(drop=True),
+        coverage=coverage.sort_values(["kilde", "aar"]).reset_index(drop=True),
+        monitoring=monitoring.reset_index(drop=True),
         manifest=_json(marts_dir / MANIFEST) or {},
         areas=_json(marts_dir / AREAS_FILE),
         area_names=dict(zip(dim["omraade_kode"], dim["navn"], strict=True)),

@@ -64,6 +64,10 @@ TEMPLATE = r"""<!DOCTYPE html>
   dl.manifest dt { color: var(--graa); }
   dl.manifest dd { margin: 0; }
   table.filer td, table.filer th { padding: 3px 8px; font-size: 12.5px; }
+  table.daekning td { text-align: center; padding: 2px 4px; }
+  table.daekning td.komplet { color: #1b7f3b; } table.daekning td.foreloebig { color: #b7791f; }
+  table.daekning td.mangler { color: #b42318; }
+  .ikke-vurderet { background: #eef0f4; }
   details summary { cursor: pointer; margin: 8px 0; }
   footer { color: var(--graa); font-size: 12px; padding-top: 26px; padding-bottom: 30px; }
   @media print {
@@ -84,11 +88,13 @@ TEMPLATE = r"""<!DOCTYPE html>
 <main>
 <section id="sammenfatning">
   <h2>Sammenfatning</h2>
-  <p>I {{ year }} er {{ summary['opfyldt'] }} af {{ rows|length }} mål opfyldt,
-     {{ summary['ikke opfyldt'] }} ikke opfyldt og {{ summary['ingen data'] }} uden data.</p>
+  <p>I status {{ year }} er {{ summary['opfyldt'] }} af {{ rows|length }} mål opfyldt,
+     {{ summary['ikke opfyldt'] }} ikke opfyldt, {{ summary['ikke vurderet'] }} ikke vurderet og
+     {{ summary['ingen data'] }} uden data.</p>
   <ul class="noegletal">
     <li class="opfyldt"><b>{{ summary['opfyldt'] }}</b>opfyldt</li>
     <li class="ikke-opfyldt"><b>{{ summary['ikke opfyldt'] }}</b>ikke opfyldt</li>
+    <li class="ikke-vurderet"><b>{{ summary['ikke vurderet'] }}</b>ikke vurderet</li>
     <li class="ingen-data"><b>{{ summary['ingen data'] }}</b>ingen data</li>
   </ul>
 </section>
@@ -98,7 +104,7 @@ TEMPLATE = r"""<!DOCTYPE html>
   <table id="maaltabel" data-aar="{{ year }}">
     <caption>Partnerskabsområdet, nuværende grænse. Kilde: fct_maalopfyldelse.</caption>
     <thead><tr>
-      <th>Mål</th><th>Beskrivelse</th><th>Værdi {{ year }}</th><th>Målværdi</th><th>Status</th>
+      <th>Mål</th><th>Beskrivelse</th><th>Målingsår</th><th>Værdi</th><th>Målværdi</th><th>Status</th>
       <th>Tendens</th><th>Bemærkning</th>
     </tr></thead>
     <tbody>
@@ -106,6 +112,7 @@ TEMPLATE = r"""<!DOCTYPE html>
       <tr data-maal="{{ r.maal_id }}" data-status="{{ r.status_class }}">
         <td class="maal-id">{{ r.maal_id }}</td>
         <td class="beskrivelse">{{ r.beskrivelse }}</td>
+        <td class="maalingsaar tal">{{ r.maalingsaar }}</td>
         <td class="vaerdi tal">{{ r.vaerdi }}</td>
         <td class="maalvaerdi tal">{% if r.comparator %}<span class="komparator">{{ r.comparator }}</span> {% endif -%}
           <span class="maalvaerdi-tal">{{ r.maalvaerdi }}</span>
@@ -117,8 +124,31 @@ TEMPLATE = r"""<!DOCTYPE html>
 {%- endfor %}
     </tbody>
   </table>
-  <p class="forklaring">Status er tom (“ingen data”), når årets tal eller sammenligningstallet mangler.
-    Tendens er ændringen fra året før; grøn betyder en udvikling i målets retning, rød det modsatte.</p>
+  <p class="forklaring">Status {{ year }} vurderer tryghed i Tryghedsundersøgelsen {{ year }} og kriminalitet
+    og tryghedsplan i {{ year - 1 }} (det seneste hele år). “Ingen data”: tallet mangler; “ikke vurderet”: tallet
+    er foreløbigt, er selve baseline eller ligger uden for aftaleperioden 2025–2028 (se bemærkningen).
+    Tendens er ændringen fra målingsåret før; grøn betyder en udvikling i målets retning, rød det modsatte.</p>
+</section>
+
+<section id="datadaekning">
+  <h2>Datagrundlag: kilder og år</h2>
+{%- if coverage.rows %}
+  <table id="daekning" class="daekning">
+    <caption>● komplet · ◐ foreløbig · ○ ingen levering. Kilde: fct_datadaekning.</caption>
+    <thead><tr><th>Kilde</th>{% for y in coverage.years %}<th>{{ y }}</th>{% endfor %}</tr></thead>
+    <tbody>
+{%- for label, cells in coverage.rows %}
+      <tr><th scope="row">{{ label }}</th>
+        {%- for mark, css, title in cells %}<td class="{{ css }}" title="{{ title }}">{{ mark }}</td>{% endfor %}</tr>
+{%- endfor %}
+    </tbody>
+  </table>
+{%- for note in coverage.notes %}
+  <p class="forklaring">{{ note }}.</p>
+{%- endfor %}
+{%- else %}
+  <p>Udgivelsen har ingen oversigt over datadækning.</p>
+{%- endif %}
 </section>
 {% macro figur(f) -%}
   <figure id="figur-{{ f.key }}" data-figur="{{ f.key }}">
@@ -135,6 +165,23 @@ TEMPLATE = r"""<!DOCTYPE html>
   <h2>2. Anmeldt kriminalitet</h2>
   {{ figur(figures.kriminalitet) }}
   {{ figur(figures.fokus) }}
+  <h3>Overvågning (uden mål)</h3>
+  <p>Aftalen følger desuden fire typer år for år uden et mål: antal anmeldelser i partnerskabsområdet.</p>
+{%- if monitoring.rows %}
+  <table id="overvaagning">
+    <thead><tr><th>Type</th>
+      {%- for y in monitoring.years %}<th>{{ y }}{% if y in monitoring.preliminary %}*{% endif %}</th>{% endfor %}
+    </tr></thead>
+    <tbody>
+{%- for name, values in monitoring.rows %}
+      <tr><th scope="row">{{ name }}</th>{% for v in values %}<td class="tal">{{ v }}</td>{% endfor %}</tr>
+{%- endfor %}
+    </tbody>
+  </table>
+{%- if monitoring.preliminary %}
+  <p class="forklaring">* foreløbige tal.</p>
+{%- endif %}
+{%- endif %}
 </section>
 
 <section id="samarbejde">

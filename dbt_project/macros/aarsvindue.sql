@@ -6,17 +6,33 @@
   Vars take part in dbt's partial-parse check, so a run whose window differs from the previous one parses
   the project again (~3 s); `tryghed run` always passes the whole range.
 #}
-{% macro aarsvindue() -%}
-    {{ return([var('fra_aar') | int, var('til_aar') | int]) }}
+{#
+  Decision 17: years that depend on other years are recomputed with them. A mart whose row for year Y reads
+  the following `efterfoelgende` years' data (e.g. the change on the previous year reads Y−1, so a new Y−1
+  changes Y's row) widens the window by that many years; a mart whose every row reads an anchor year (the
+  baseline year, the reference year of the long-run test) is rebuilt whole when the anchor is in the window.
+  So a partial run gives the same marts as a full one.
+#}
+{% macro aarsvindue(efterfoelgende=0, ankre=[]) -%}
+    {%- set fra = var('fra_aar') | int -%}
+    {%- set til = var('til_aar') | int -%}
+    {%- set ns = namespace(fra=fra, til=til + efterfoelgende) -%}
+    {%- for anker in ankre -%}
+        {%- if fra <= (anker | int) <= til -%}
+            {%- set ns.fra = var('foerste_aar') | int -%}
+            {%- set ns.til = 9999 -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return([ns.fra, [ns.til, 9999] | min]) }}
 {%- endmacro %}
 
 {#
   Only an existing table is filled by years: when a yearly mart does not exist yet (a new warehouse, a new
   mart) or is rebuilt whole, it gets every year, so a first backfill never publishes only its own range.
 #}
-{% macro i_aarsvindue(kolonne='aar') -%}
+{% macro i_aarsvindue(kolonne='aar', efterfoelgende=0, ankre=[]) -%}
     {%- if is_incremental() -%}
-        {%- set vindue = aarsvindue() -%}
+        {%- set vindue = aarsvindue(efterfoelgende, ankre) -%}
         {{ kolonne }} between {{ vindue[0] }} and {{ vindue[1] }}
     {%- else -%}
         true
@@ -24,8 +40,8 @@
 {%- endmacro %}
 
 {# pre-hook of the yearly marts: the window's rows go, the model inserts them anew (append) #}
-{% macro slet_aarsvindue() -%}
+{% macro slet_aarsvindue(efterfoelgende=0, ankre=[]) -%}
     {%- if is_incremental() -%}
-        delete from {{ this }} where {{ i_aarsvindue('aar') }}
+        delete from {{ this }} where {{ i_aarsvindue('aar', efterfoelgende, ankre) }}
     {%- endif -%}
 {%- endmacro %}

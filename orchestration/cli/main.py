@@ -73,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Writes warehouse/reports/status_<year>.html and .pdf from the published release alone (the marts,\n"
         "the manifest and the areas' polygons), for the Finance Committee.",
         "tryghed report --year 2026")
-    report.add_argument("--year", type=int, help="status year (default: the newest the published marts allow)")
+    report.add_argument("--year", type=int,
+                        help="status year (default: the newest survey edition in the inbox; goal 1 on its survey, "
+                             "goals 2 and 3 on the year before)")
     report.add_argument("--warehouse", type=Path, help="warehouse with the published marts")
 
     sample = _command(
@@ -83,7 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
         "tryghed sample --out /tmp/indbakke --years 2014-2026 --scale 4.9")
     sample.add_argument("--out", type=Path, required=True, help="folder to write the inbox into")
     sample.add_argument("--seed", type=int, default=2025, help="random seed (default 2025, the bundled sample)")
-    sample.add_argument("--years", default="2014-2025", help="first-last survey/police year, e.g. 2014-2025")
+    sample.add_argument("--years", default="2014-2026",
+                        help="first-last survey/police year, e.g. 2014-2026 (2026 and later: police preliminary only)")
     sample.add_argument("--scale", type=float, default=1.0, help="volume factor (1.0 = the bundled sample)")
     sample.add_argument("--respondents", type=int, help="survey respondents a year (default: 3,300 x scale)")
     sample.add_argument("--gzip", action=argparse.BooleanOptionalAction, default=None,

@@ -19,29 +19,55 @@ def revision_summary(settings, previous_files: set[str], years: tuple[int, int])
 
 
 def goal_table(settings) -> str:
-    """The goal status of the latest year, from the published mart (what the Finance Committee sees)."""
+    """The status of the newest status year, from the published marts (what the Finance Committee sees).
+
+    The newest status year is the newest survey edition in the inbox (decision 9): it judges the survey of
+    that year and the police year and plan before it, so a preliminary police delivery or next year's plan
+    never moves it. Below it, the sources' coverage, naming preliminary years and gaps (decisions 10, 11).
+    """
     import duckdb
 
     path = settings.marts_dir / "fct_maalopfyldelse.parquet"
     con = duckdb.connect()
     rows = con.execute(
-        f"""select aar, maal_id, beskrivelse, vaerdi, maalvaerdi, enhed, opfyldt, tendens
+        f"""select status_aar, maal_id, maalingsaar, vaerdi, maalvaerdi, enhed, opfyldt, begrundelse
             from read_parquet('{path}')
-            -- the latest year with safety or crime figures: the plan for the coming year may already
-            -- be in the inbox, but the status is about the year the survey and the police data cover
-            where aar = (select coalesce(max(aar) filter (where maal_id similar to '[12].*'), max(aar))
-                         from read_parquet('{path}') where vaerdi is not null)
-            order by maal_id"""
+            where status_aar = (select max(status_aar) from read_parquet('{path}'))
+            order by sortering, maal_id"""
     ).fetchall()
+    coverage = _coverage_lines(con, settings.marts_dir / "fct_datadaekning.parquet")
     con.close()
     if not rows:
-        return "Målopfyldelse: no data"
-    lines = [f"Målopfyldelse {rows[0][0]} (fct_maalopfyldelse)",
-             f"{'mål':<4} {'værdi':>9} {'mål':>9}  {'opfyldt':<8} {'tendens':<10} beskrivelse"]
-    for _aar, maal_id, beskrivelse, vaerdi, maalvaerdi, enhed, opfyldt, tendens in rows:
-        status = {True: "ja", False: "nej", None: "ingen data"}[opfyldt]
+        return "Målopfyldelse: ingen data (ingen udgave af tryghedsundersøgelsen i indbakken)"
+    lines = [f"Målopfyldelse, status {rows[0][0]} (fct_maalopfyldelse)",
+             f"{'mål':<4} {'målt':<5} {'værdi':>9} {'mål':>9}  {'opfyldt':<13} begrundelse"]
+    for _aar, maal_id, maalingsaar, vaerdi, maalvaerdi, enhed, opfyldt, begrundelse in rows:
+        status = {True: "ja", False: "nej"}.get(opfyldt, "ikke vurderet" if vaerdi is not None else "ingen data")
         lines.append(
-            f"{maal_id:<4} {fmt.by_unit(vaerdi, enhed):>9} {fmt.by_unit(maalvaerdi, enhed):>9}  {status:<8} "
-            f"{(tendens or ''):<10} {beskrivelse}"
+            f"{maal_id:<4} {maalingsaar:<5} {fmt.by_unit(vaerdi, enhed):>9} {fmt.by_unit(maalvaerdi, enhed):>9}  "
+            f"{status:<13} {begrundelse or ''}"
         )
-    return "\n".join(lines)
+    return "\n".join(lines + coverage)
+
+
+def _coverage_lines(con, path) -> list[str]:
+    """One line per source: its years, with the preliminary years and the gaps named."""
+    if not path.exists():
+        return []
+    rows = con.execute(
+        f"""select kilde, min(aar), max(aar),
+                   string_agg(aar::varchar, ', ' order by aar) filter (where status = 'foreloebig'),
+                   -- the national survey is not yearly: its missing years are no gap
+                   string_agg(aar::varchar, ', ' order by aar)
+                       filter (where status = 'mangler' and kilde <> 'tryghed_jm')
+            from read_parquet('{path}') group by kilde order by kilde"""
+    ).fetchall()
+    lines = ["", "Datadækning (fct_datadaekning)"]
+    for kilde, first, last, prelim, gaps in rows:
+        text = f"  {kilde:<22} {first}–{last}"
+        if prelim:
+            text += f"; foreløbig: {prelim}"
+        if gaps:
+            text += f"; ingen levering: {gaps} (tomt, ikke nul)"
+        lines.append(text)
+    return lines

@@ -1,8 +1,11 @@
 -- depends_on: {{ ref('int_anmeldelser_leveringskonflikter') }}
 -- (the dependency makes `dbt build` skip every crime figure when the delivery-conflict test fails)
 --
--- Reports per year × area × group for every area, every year from the first to the last year in the
--- police data, and every group (zeros included), with population and rate. Targets, baseline and index
+-- Reports per year × area × group for every area, every year from the first to the last year the police
+-- deliveries are named for, and every group, with population and rate. A year the deliveries cover gets
+-- zeros where nothing happened; a year inside the span without a delivery gets empty counts (decision 11:
+-- empty, never zero), and a report dated in a year no delivery covers is counted nowhere. foreloebig marks
+-- a year whose main delivery has not come yet (decision 10). Targets, baseline and index
 -- are added in fct_kriminalitet / baseline_2024, which both read this model (so they cannot disagree).
 --
 -- Reports are counted per year, area and offence code first, while joining each report to its point's
@@ -30,9 +33,17 @@ omraader as (
     from {{ ref('int_omraader') }}
 ),
 
+daekning as (
+    select
+        aar,
+        status = 'foreloebig' as foreloebig
+    from {{ ref('int_leverancer') }}
+    where kilde = 'politi'
+),
+
 aar as (
     select unnest(generate_series(min(aar), max(aar))) as aar
-    from {{ ref('int_anmeldelser_dedupliceret') }}
+    from daekning
 ),
 
 raster as (
@@ -41,10 +52,13 @@ raster as (
         omraader.omraade_kode,
         omraader.niveau,
         grupper.gruppe,
-        grupper.maal
+        grupper.maal,
+        daekning.aar is not null as har_levering,
+        daekning.foreloebig
     from aar
     cross join omraader
     cross join {{ ref('int_grupper') }} as grupper
+    left join daekning on aar.aar = daekning.aar
 ),
 
 -- Decision 1: the municipality counts every report with its kommunekode, placed or not
@@ -111,17 +125,23 @@ select
     raster.niveau,
     raster.gruppe,
     raster.maal,
-    cast(coalesce(kommune.antal_anmeldelser, placeret.antal_anmeldelser, 0) as bigint) as antal_anmeldelser,
-    cast(case when raster.niveau = 'kommune' then coalesce(kommune.antal_uden_placering, 0) end as bigint)
-        as antal_uden_placering,
+    raster.har_levering,
+    raster.foreloebig,
+    cast(
+        case when raster.har_levering then coalesce(kommune.antal_anmeldelser, placeret.antal_anmeldelser, 0) end
+        as bigint
+    ) as antal_anmeldelser,
+    cast(case
+        when raster.niveau = 'kommune' and raster.har_levering then coalesce(kommune.antal_uden_placering, 0)
+    end as bigint) as antal_uden_placering,
     befolkning.befolkning,
     befolkning.befolkning_kilde,
     befolkning.befolkning_undertrykte_celler,
-    cast(
-        1000.0 * coalesce(kommune.antal_anmeldelser, placeret.antal_anmeldelser, 0)
-        / nullif(befolkning.befolkning, 0)
-        as double
-    ) as pr_1000
+    cast(case
+        when raster.har_levering then
+            1000.0 * coalesce(kommune.antal_anmeldelser, placeret.antal_anmeldelser, 0)
+            / nullif(befolkning.befolkning, 0)
+    end as double) as pr_1000
 from raster
 left join kommune
     on

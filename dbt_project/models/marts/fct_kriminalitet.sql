@@ -1,7 +1,7 @@
 {%- set diskretion = var('diskretion_graense') -%}
 {%- set baseline_aar = var('baseline_aar') -%}
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-          pre_hook="{{ slet_aarsvindue() }}") }}
+          pre_hook="{{ slet_aarsvindue(0, [var('baseline_aar')]) }}") }}
 -- Reported crime per year × area × group (every combination, zeros included), with the 2024 baseline,
 -- the index (Decision 5) and whether the "at least held at the 2024 level" target is met.
 with optalt as (
@@ -106,14 +106,19 @@ select
         else 100.0 * antal_anmeldelser / nullif(baseline_2024_antal, 0)
     end as double) as indeks_2024,
     maal,
-    -- "held at the 2024 level" = value ≤ baseline; empty without a target or without the data to judge
+    -- "held at the 2024 level" = value ≤ baseline; empty without a target or without the data to judge,
+    -- for a preliminary year (decision 10) and for the baseline year and the years before it (nothing to hold)
     case
-        when maal is null then null
+        when maal is null or foreloebig or not har_levering or aar <= {{ baseline_aar }} then null
         when gruppe = 'borgervendt_i_alt' then pr_1000_offentlig <= baseline_2024_pr_1000
         else antal_anmeldelser <= baseline_2024_antal
     end as maal_opfyldt,
     cast(antal_uden_placering as bigint) as antal_uden_placering,
     befolkning_kilde,
-    cast(befolkning_undertrykte_celler as bigint) as befolkning_undertrykte_celler
+    cast(befolkning_undertrykte_celler as bigint) as befolkning_undertrykte_celler,
+    -- decisions 10, 11: the year's police deliveries are preliminary / there is no delivery for the year
+    coalesce(foreloebig, false) as foreloebig,
+    har_levering
 from samlet
-where {{ i_aarsvindue('aar') }}
+-- decision 17: a run that includes the baseline year rebuilds every year (each row carries the baseline)
+where {{ i_aarsvindue('aar', 0, [baseline_aar]) }}

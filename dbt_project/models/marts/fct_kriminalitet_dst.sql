@@ -46,26 +46,30 @@ dst as (
     from pr_aar
 ),
 
--- reports per year, municipality and offence code (a few thousand rows, whatever the extract's size)
+-- reports per year, municipality and offence code (a few thousand rows, whatever the extract's size),
+-- with the code's STRAF11 top group from the mapping (seed gerningskoder, column straf11)
 anmeldelser as (
     select
-        aar,
-        cast(kommunekode as varchar) as omraade_kode,
-        cast(gerningskode as varchar) as gerningskode,
-        count(gerningskode) as antal
-    from {{ ref('int_anmeldelser_dedupliceret') }}
+        anmeldelser.aar,
+        cast(anmeldelser.kommunekode as varchar) as omraade_kode,
+        cast(anmeldelser.gerningskode as varchar) as gerningskode,
+        cast(koder.straf11 as varchar) as straf11_gruppe,
+        count(anmeldelser.gerningskode) as antal
+    from {{ ref('int_anmeldelser_dedupliceret') }} as anmeldelser
+    left join {{ ref('gerningskoder') }} as koder on anmeldelser.gerningskode = koder.gerningskode
     group by all
 ),
 
+-- the years the police extract covers (decision 11): the years its files are named for
 politiaar as (
-    select
-        min(aar) as foerste,
-        max(aar) as sidste
-    from anmeldelser
+    select aar from {{ ref('int_leverancer') }}
+    where kilde = 'politi'
 ),
 
--- STRAF11 codes are hierarchical: TOT = every code, '1' = codes starting with 1, '12' = codes starting
--- with 12, '1320' = exactly 1320 (the police codes have four digits)
+-- Decision 16: a police code counts under STRAF11 code C when C is TOT, when C is the code's straf11
+-- group ('1' straffelov, '2' faerdselslov, '3' saerlove), or when its group is '1' and the code starts
+-- with C ('12' violence, '1320' burglary in dwellings: sub-groups of the penal code only). A code not in
+-- the mapping has no group and counts only under TOT.
 politi as (
     select
         dst.aar,
@@ -79,7 +83,12 @@ politi as (
             and dst.omraade_kode = anmeldelser.omraade_kode
             and (
                 dst.overtraedelse_kode = 'TOT'
-                or (regexp_full_match(dst.overtraedelse_kode, '\d+') and starts_with(anmeldelser.gerningskode, dst.overtraedelse_kode))
+                or dst.overtraedelse_kode = anmeldelser.straf11_gruppe
+                or (
+                    anmeldelser.straf11_gruppe = '1'
+                    and regexp_full_match(dst.overtraedelse_kode, '1\d+')
+                    and starts_with(anmeldelser.gerningskode, dst.overtraedelse_kode)
+                )
             )
     group by all
 )
@@ -94,18 +103,18 @@ select
     -- empty for years the police extract does not cover, and for codes that are not numeric groups
     cast(case
         when
-            dst.aar between politiaar.foerste and politiaar.sidste
+            politiaar.aar is not null
             and (dst.overtraedelse_kode = 'TOT' or regexp_full_match(dst.overtraedelse_kode, '\d+'))
             then politi.antal_politiudtraek
     end as bigint) as antal_politiudtraek,
     cast(case
         when
-            dst.aar between politiaar.foerste and politiaar.sidste
+            politiaar.aar is not null
             and (dst.overtraedelse_kode = 'TOT' or regexp_full_match(dst.overtraedelse_kode, '\d+'))
             then politi.antal_politiudtraek / nullif(dst.antal_dst, 0)
     end as double) as daekning
 from dst
-cross join politiaar
+left join politiaar on dst.aar = politiaar.aar
 left join politi
     on
         dst.aar = politi.aar

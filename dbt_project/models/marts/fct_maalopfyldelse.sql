@@ -1,188 +1,435 @@
 {%- set partnerskab = var('partnerskab_kode', 'AP') -%}
--- The yearly status for the Finance Committee: one row per goal and year, for the partnership area on
--- its current boundary. Built from the other marts so the status can never disagree with them.
-with aar as (
-    select
-        unnest(generate_series(
-            cast({{ var('foerste_aar') }} as bigint),
-            greatest(
-                cast({{ var('foerste_aar') }} as bigint),
-                (select max(aar) from {{ ref('fct_tryghed') }}),
-                (select max(aar) from {{ ref('fct_kriminalitet') }}),
-                (select max(aar) from {{ ref('fct_aktiviteter') }})
-            )
-        )) as aar
-    -- no data at all → no rows (rather than a grid of empty years)
-    where
-        exists (select 1 from {{ ref('fct_tryghed') }})
-        or exists (select 1 from {{ ref('fct_kriminalitet') }})
-        or exists (select 1 from {{ ref('fct_aktiviteter') }})
+{%- set baseline_aar = var('baseline_aar') -%}
+{%- set aftale_fra = var('aftale_fra') -%}
+{%- set aftale_til = var('aftale_til') -%}
+{%- set fremskrivningsaar = var('aftale_til') -%}
+-- The yearly status for the Finance Committee: one row per goal and status year, for the partnership
+-- area on its current boundary. Built from the other marts so the status can never disagree with them.
+--
+-- The calendar (indicators.md, decision 9): the status of year Y is presented in spring Y with the city's
+-- survey edition Y. Goal 1 is judged on survey Y against Y−1; goal 2 on police year Y−1 (the last whole
+-- year) against the baseline; goal 3 on the safety plan of Y−1. maalingsaar names the year used.
+-- A status year exists for every survey year with respondent data (decision 14, history included);
+-- opfyldt is set only where maalingsaar lies in the agreement period, never on preliminary or missing
+-- data, and begrundelse says why in plain Danish.
+with status_aar as (
+    select aar as status_aar
+    from {{ ref('fct_datadaekning') }}
+    where kilde = 'tryghed_kk' and status = 'komplet'
 ),
 
 maal as (
-    select * from {{ ref('maal') }}
+    select
+        *,
+        -- decision 9: goal 1 reads the survey of the status year, goals 2 and 3 the year before
+        case when maal_id like '1%' then 0 else 1 end as forskydning
+    from {{ ref('maal') }}
 ),
 
+-- goal 1: the survey shares of the partnership area and of Copenhagen, respondent data only
 tryghed as (
     select
-        case maal when 'nabolag' then '1a' when 'aften_nat' then '1b' end as maal_id,
-        aar,
-        andel as vaerdi,
-        andel_kbh,
-        afstand_til_kbh,
-        aendring_signifikant,
-        datagrundlag
-    from {{ ref('fct_tryghed') }}
-    where omraade_kode = '{{ partnerskab }}' and kilde = 'kk' and maal in ('nabolag', 'aften_nat')
+        t.aar,
+        t.maal,
+        case t.maal when 'nabolag' then '1a' when 'aften_nat' then '1b' end as maal_id,
+        max(t.andel) filter (where t.omraade_kode = '{{ partnerskab }}') as andel,
+        max(t.effektiv_n) filter (where t.omraade_kode = '{{ partnerskab }}') as effektiv_n,
+        max(t.andel) filter (where t.omraade_kode = '101') as andel_kbh,
+        max(t.effektiv_n) filter (where t.omraade_kode = '101') as effektiv_n_kbh,
+        bool_or(t.aendring_signifikant) filter (where t.omraade_kode = '{{ partnerskab }}') as aendring_signifikant,
+        max(t.p_vaerdi) filter (where t.omraade_kode = '{{ partnerskab }}') as p_vaerdi,
+        max(t.datagrundlag) filter (where t.omraade_kode = '{{ partnerskab }}') as datagrundlag
+    from {{ ref('fct_tryghed') }} as t
+    where
+        t.kilde = 'kk' and t.maal in ('nabolag', 'aften_nat')
+        and t.omraade_kode in ('{{ partnerskab }}', '101')
+    group by t.aar, t.maal
 ),
 
--- goals 1a/1b: the share must rise every year: the target is last year's share, met when exceeded
-tryghed_vurderet as (
+-- Decision 13's projection: a weighted least-squares line (weight 1 / variance, variance = p(1−p)/n_eff,
+-- known) through the survey years from the baseline year to the status year, for the area and for
+-- Copenhagen, evaluated in the last year of the agreement. Years are centred on that year, so the
+-- projection is the line's value at 0 and its variance 1/Σw + x̄²/Sxx.
+maalepunkter as (
     select
-        nu.maal_id,
-        nu.aar,
-        nu.vaerdi,
-        forrige.vaerdi as maalvaerdi,
-        forrige.vaerdi as forrige_vaerdi,
-        nu.vaerdi > forrige.vaerdi as opfyldt,
+        aar,
+        maal_id,
+        'omraade' as hvem,
+        andel as p,
+        effektiv_n as n_eff
+    from tryghed
+    union all
+    select
+        aar,
+        maal_id,
+        'kbh' as hvem,
+        andel_kbh as p,
+        effektiv_n_kbh as n_eff
+    from tryghed
+),
+
+punkter as (
+    select
+        status_aar.status_aar,
+        maalepunkter.maal_id,
+        maalepunkter.hvem,
+        cast(maalepunkter.aar - {{ fremskrivningsaar }} as double) as x,
+        maalepunkter.p as y,
+        maalepunkter.n_eff / (maalepunkter.p * (1 - maalepunkter.p)) as w
+    from status_aar
+    inner join maalepunkter
+        on maalepunkter.aar between {{ baseline_aar }} and status_aar.status_aar
+    where maalepunkter.p > 0 and maalepunkter.p < 1 and maalepunkter.n_eff > 0
+),
+
+summer as (
+    select
+        status_aar,
+        maal_id,
+        hvem,
+        count(*) as antal_aar,
+        sum(w) as sw,
+        sum(w * x) / sum(w) as x_middel,
+        sum(w * y) / sum(w) as y_middel,
+        sum(w * x * x) - sum(w * x) * sum(w * x) / sum(w) as sxx,
+        sum(w * x * y) - sum(w * x) * sum(w * y) / sum(w) as sxy
+    from punkter
+    group by all
+),
+
+linjer as (
+    select
+        status_aar,
+        maal_id,
+        hvem,
+        y_middel - (sxy / sxx) * x_middel as fremskrevet,
+        sqrt(1 / sw + x_middel * x_middel / sxx) as fremskrevet_se
+    from summer
+    -- with a single year there is no line
+    where antal_aar >= 2 and sxx > 0
+),
+
+fremskrivning as (
+    select
+        omr.status_aar,
+        omr.maal_id,
+        omr.fremskrevet,
+        omr.fremskrevet_se,
+        kbh.fremskrevet as fremskrevet_kbh
+    from linjer as omr
+    left join linjer as kbh
+        on
+            omr.status_aar = kbh.status_aar
+            and omr.maal_id = kbh.maal_id
+            and kbh.hvem = 'kbh'
+    where omr.hvem = 'omraade'
+),
+
+tryghed_basisaar as (
+    select
+        maal_id,
+        andel - andel_kbh as afstand_basisaar
+    from tryghed
+    where aar = {{ baseline_aar }}
+),
+
+tryghed_status as (
+    select
+        status_aar.status_aar,
+        maal.maal_id,
+        nu.aar as maalingsaar,
+        nu.andel as vaerdi,
+        forrige.andel as maalvaerdi,
+        forrige.andel as forrige_vaerdi,
         nu.andel_kbh,
-        nu.afstand_til_kbh,
-        forrige.afstand_til_kbh as afstand_til_kbh_forrige_aar,
+        100.0 * (nu.andel - nu.andel_kbh) as afstand_til_kbh,
+        100.0 * (abs(nu.andel - nu.andel_kbh) - abs(forrige.andel - forrige.andel_kbh)) as afstand_aendring,
+        -- decision 13: a rise, and the gap to Copenhagen did not grow or the area is at Copenhagen's level
+        nu.andel > forrige.andel
+        and (
+            abs(nu.andel - nu.andel_kbh) <= abs(forrige.andel - forrige.andel_kbh)
+            or nu.andel >= nu.andel_kbh
+        ) as opfyldt_beregnet,
+        nu.andel > forrige.andel as steg,
         nu.aendring_signifikant,
-        nu.datagrundlag
-    from tryghed as nu
+        nu.p_vaerdi,
+        nu.datagrundlag,
+        fremskrivning.fremskrevet,
+        fremskrivning.fremskrevet_se,
+        fremskrivning.fremskrevet_kbh,
+        abs(fremskrivning.fremskrevet - fremskrivning.fremskrevet_kbh) < abs(basis.afstand_basisaar)
+            as paa_kurs_2028
+    from status_aar
+    cross join (
+        select maal_id from maal
+        where maal_id like '1%'
+    ) as maal
+    left join tryghed as nu
+        on
+            status_aar.status_aar = nu.aar
+            and maal.maal_id = nu.maal_id
     left join tryghed as forrige
         on
-            nu.maal_id = forrige.maal_id
-            and nu.aar - 1 = forrige.aar
+            status_aar.status_aar - 1 = forrige.aar
+            and maal.maal_id = forrige.maal_id
+    left join fremskrivning
+        on
+            status_aar.status_aar = fremskrivning.status_aar
+            and maal.maal_id = fremskrivning.maal_id
+    left join tryghed_basisaar as basis on maal.maal_id = basis.maal_id
 ),
 
+-- goals 2a–2d: fct_kriminalitet's rows for the partnership area (its verdict, so the two cannot disagree)
 kriminalitet as (
     select
         typer.maal_id,
         k.aar,
         case when k.gruppe = 'borgervendt_i_alt' then k.pr_1000 else k.antal_anmeldelser end as vaerdi,
-        case when k.gruppe = 'borgervendt_i_alt' then k.baseline_2024_pr_1000 else k.baseline_2024_antal end
-            as maalvaerdi,
-        k.maal_opfyldt as opfyldt,
-        -- which baseline the year is judged against: a frozen version when the team has frozen one
-        k.baseline_version,
-        k.baseline_fastfrosset
+        k.maal_opfyldt,
+        k.foreloebig,
+        k.har_levering
     from {{ ref('fct_kriminalitet') }} as k
     inner join {{ ref('baseline_gerningstyper') }} as typer on k.gruppe = typer.gruppe
     where k.omraade_kode = '{{ partnerskab }}'
 ),
 
-kriminalitet_vurderet as (
+-- the baseline judged against (a frozen version where the team froze one); the same on every row
+kriminalitet_baseline as (
     select
-        nu.*,
-        forrige.vaerdi as forrige_vaerdi
-    from kriminalitet as nu
+        typer.maal_id,
+        any_value(case when k.gruppe = 'borgervendt_i_alt' then k.baseline_2024_pr_1000 else k.baseline_2024_antal end)
+            as maalvaerdi,
+        any_value(k.baseline_version) as baseline_version,
+        any_value(k.baseline_fastfrosset) as baseline_fastfrosset
+    from {{ ref('fct_kriminalitet') }} as k
+    inner join {{ ref('baseline_gerningstyper') }} as typer on k.gruppe = typer.gruppe
+    where k.omraade_kode = '{{ partnerskab }}'
+    group by typer.maal_id
+),
+
+kriminalitet_status as (
+    select
+        status_aar.status_aar,
+        maal.maal_id,
+        status_aar.status_aar - 1 as maalingsaar,
+        nu.vaerdi,
+        basis.maalvaerdi,
+        forrige.vaerdi as forrige_vaerdi,
+        nu.maal_opfyldt as opfyldt_beregnet,
+        coalesce(nu.foreloebig, false) as foreloebig,
+        coalesce(nu.har_levering, false) as har_levering,
+        basis.baseline_version,
+        basis.baseline_fastfrosset
+    from status_aar
+    cross join (
+        select maal_id from maal
+        where maal_id like '2%'
+    ) as maal
+    left join kriminalitet as nu
+        on
+            status_aar.status_aar - 1 = nu.aar
+            and maal.maal_id = nu.maal_id
     left join kriminalitet as forrige
         on
-            nu.maal_id = forrige.maal_id
-            and nu.aar - 1 = forrige.aar
+            status_aar.status_aar - 2 = forrige.aar
+            and maal.maal_id = forrige.maal_id
+    left join kriminalitet_baseline as basis on maal.maal_id = basis.maal_id
 ),
 
 samarbejde as (
     select
-        '3' as maal_id,
         aar,
         andel_mindst_2_partnere as vaerdi,
         maal as maalvaerdi,
-        maal_opfyldt as opfyldt
+        maal_opfyldt
     from {{ ref('fct_aktiviteter') }}
     where er_total
 ),
 
-samarbejde_vurderet as (
+samarbejde_status as (
     select
-        nu.*,
-        forrige.vaerdi as forrige_vaerdi
-    from samarbejde as nu
-    left join samarbejde as forrige on nu.aar - 1 = forrige.aar
+        status_aar.status_aar,
+        '3' as maal_id,
+        status_aar.status_aar - 1 as maalingsaar,
+        nu.vaerdi,
+        coalesce(nu.maalvaerdi, {{ var('maal_samarbejde') }}) as maalvaerdi,
+        forrige.vaerdi as forrige_vaerdi,
+        nu.maal_opfyldt as opfyldt_beregnet
+    from status_aar
+    left join samarbejde as nu on status_aar.status_aar - 1 = nu.aar
+    left join samarbejde as forrige on status_aar.status_aar - 2 = forrige.aar
 ),
 
 vaerdier as (
     select
+        status_aar,
         maal_id,
-        aar,
+        coalesce(maalingsaar, status_aar) as maalingsaar,
         vaerdi,
         maalvaerdi,
-        opfyldt,
         forrige_vaerdi,
+        opfyldt_beregnet,
+        false as foreloebig,
+        vaerdi is not null as har_data,
         andel_kbh,
         afstand_til_kbh,
-        afstand_til_kbh_forrige_aar,
+        afstand_aendring,
+        steg,
         aendring_signifikant,
+        p_vaerdi,
         datagrundlag,
-        null as baseline_version,
-        null as baseline_fastfrosset
-    from tryghed_vurderet
+        fremskrevet,
+        fremskrevet_se,
+        fremskrevet_kbh,
+        paa_kurs_2028,
+        cast(null as varchar) as baseline_version,
+        cast(null as boolean) as baseline_fastfrosset
+    from tryghed_status
     union all
     select
+        status_aar,
         maal_id,
-        aar,
+        maalingsaar,
         vaerdi,
         maalvaerdi,
-        opfyldt,
         forrige_vaerdi,
+        opfyldt_beregnet,
+        foreloebig,
+        har_levering and vaerdi is not null as har_data,
         null as andel_kbh,
         null as afstand_til_kbh,
-        null as afstand_til_kbh_forrige_aar,
+        null as afstand_aendring,
+        null as steg,
         null as aendring_signifikant,
+        null as p_vaerdi,
         null as datagrundlag,
+        null as fremskrevet,
+        null as fremskrevet_se,
+        null as fremskrevet_kbh,
+        null as paa_kurs_2028,
         baseline_version,
         baseline_fastfrosset
-    from kriminalitet_vurderet
+    from kriminalitet_status
     union all
     select
+        status_aar,
         maal_id,
-        aar,
+        maalingsaar,
         vaerdi,
         maalvaerdi,
-        opfyldt,
         forrige_vaerdi,
+        opfyldt_beregnet,
+        false as foreloebig,
+        vaerdi is not null as har_data,
         null as andel_kbh,
         null as afstand_til_kbh,
-        null as afstand_til_kbh_forrige_aar,
+        null as afstand_aendring,
+        null as steg,
         null as aendring_signifikant,
+        null as p_vaerdi,
         null as datagrundlag,
+        null as fremskrevet,
+        null as fremskrevet_se,
+        null as fremskrevet_kbh,
+        null as paa_kurs_2028,
         null as baseline_version,
         null as baseline_fastfrosset
-    from samarbejde_vurderet
+    from samarbejde_status
+),
+
+vurderet as (
+    select
+        v.*,
+        v.maalingsaar between {{ aftale_fra }} and {{ aftale_til }} as i_aftaleperiode,
+        case
+            when not v.har_data or v.maalvaerdi is null or v.foreloebig then null
+            when v.maalingsaar not between {{ aftale_fra }} and {{ aftale_til }} then null
+            else v.opfyldt_beregnet
+        end as opfyldt
+    from vaerdier as v
 )
 
 select
-    cast(aar.aar as bigint) as aar,
+    cast(v.status_aar as bigint) as status_aar,
     maal.maal_id,
     maal.beskrivelse,
-    cast(vaerdier.vaerdi as double) as vaerdi,
-    cast(vaerdier.maalvaerdi as double) as maalvaerdi,
+    cast(v.maalingsaar as bigint) as maalingsaar,
+    cast(v.vaerdi as double) as vaerdi,
+    cast(v.maalvaerdi as double) as maalvaerdi,
     maal.enhed,
-    -- empty (not false) when the year's value or the comparison value is missing
-    case when vaerdier.vaerdi is not null and vaerdier.maalvaerdi is not null then vaerdier.opfyldt end as opfyldt,
+    v.opfyldt,
+    -- why, in plain Danish: always when opfyldt is empty (decision 14), and the reason for a verdict
     case
-        when vaerdier.vaerdi is null or vaerdier.forrige_vaerdi is null then null
-        when vaerdier.vaerdi > vaerdier.forrige_vaerdi then 'stigende'
-        when vaerdier.vaerdi < vaerdier.forrige_vaerdi then 'faldende'
+        when not v.har_data and maal.maal_id like '1%'
+            then 'Ingen andel for området i Tryghedsundersøgelsen ' || v.maalingsaar
+        when not v.har_data and maal.maal_id like '2%'
+            then 'Ingen politilevering for ' || v.maalingsaar || ': tallet er tomt, ikke nul'
+        when not v.har_data
+            then 'Ingen tryghedsplan for ' || v.maalingsaar
+        when v.foreloebig
+            then
+                'Foreløbige politital for ' || v.maalingsaar
+                || ' (året er endnu ikke leveret komplet): vises, men vurderes ikke'
+        when maal.maal_id like '2%' and v.maalingsaar = {{ baseline_aar }}
+            then 'Basisåret {{ baseline_aar }}: værdien er selve baseline og vurderes ikke'
+        when v.maalvaerdi is null and maal.maal_id like '1%'
+            then 'Intet at sammenligne med: ingen andel i Tryghedsundersøgelsen ' || (v.maalingsaar - 1)
+        when v.maalvaerdi is null
+            then 'Ingen baseline at sammenligne med'
+        when v.maalingsaar < {{ aftale_fra }}
+            then 'Før aftaleperioden {{ aftale_fra }}–{{ aftale_til }}: vist som historik, ikke vurderet'
+        when v.maalingsaar > {{ aftale_til }}
+            then 'Efter aftaleperioden {{ aftale_fra }}–{{ aftale_til }}: ikke vurderet'
+        when maal.maal_id like '1%' and v.opfyldt
+            then
+                'Andelen steg, og '
+                || case
+                    when v.vaerdi >= v.andel_kbh then 'området ligger på eller over Københavns niveau'
+                    else 'afstanden til København blev ikke større'
+                end
+                || case when not v.aendring_signifikant then ' (stigningen er ikke statistisk signifikant)' else '' end
+        when maal.maal_id like '1%' and v.steg
+            then
+                'Andelen steg, men afstanden til København blev større'
+                || case when not v.aendring_signifikant then ' (stigningen er ikke statistisk signifikant)' else '' end
+        when maal.maal_id like '1%'
+            then
+                case when v.vaerdi = v.maalvaerdi then 'Andelen steg ikke' else 'Andelen faldt' end
+                || case when not v.aendring_signifikant then ' (faldet er ikke statistisk signifikant)' else '' end
+        when maal.maal_id like '2%' and v.opfyldt
+            then 'På eller under niveauet i basisåret {{ baseline_aar }}'
+        when maal.maal_id like '2%'
+            then 'Over niveauet i basisåret {{ baseline_aar }}'
+        when v.opfyldt
+            then 'Mindst ' || cast(round(100 * v.maalvaerdi) as integer) || ' % af aktiviteterne har mindst to partnere'
+        else 'Under ' || cast(round(100 * v.maalvaerdi) as integer) || ' % af aktiviteterne har mindst to partnere'
+    end as begrundelse,
+    case
+        when v.vaerdi is null or v.forrige_vaerdi is null then null
+        when v.vaerdi > v.forrige_vaerdi then 'stigende'
+        when v.vaerdi < v.forrige_vaerdi then 'faldende'
         else 'uaendret'
     end as tendens,
     maal.kilde,
     '{{ partnerskab }}' as omraade_kode,
-    cast(vaerdier.forrige_vaerdi as double) as forrige_vaerdi,
-    cast(vaerdier.andel_kbh as double) as andel_kbh,
-    cast(vaerdier.afstand_til_kbh as double) as afstand_til_kbh,
-    cast(vaerdier.afstand_til_kbh - vaerdier.afstand_til_kbh_forrige_aar as double) as afstand_til_kbh_aendring,
-    vaerdier.aendring_signifikant,
-    vaerdier.datagrundlag,
+    v.foreloebig,
+    v.i_aftaleperiode,
+    cast(v.forrige_vaerdi as double) as forrige_vaerdi,
+    cast(v.andel_kbh as double) as andel_kbh,
+    cast(v.afstand_til_kbh as double) as afstand_til_kbh,
+    cast(v.afstand_aendring as double) as afstand_aendring,
+    v.aendring_signifikant,
+    cast(v.p_vaerdi as double) as p_vaerdi,
+    -- decision 13: the projection to the agreement's last year, clipped to [0, 1]
+    cast(case when v.fremskrevet is not null then least(greatest(v.fremskrevet, 0), 1) end as double) as fremskrevet_2028,
+    cast(case when v.fremskrevet is not null then least(greatest(v.fremskrevet - 1.96 * v.fremskrevet_se, 0), 1) end as double) as fremskrevet_2028_ci_lav,
+    cast(case when v.fremskrevet is not null then least(greatest(v.fremskrevet + 1.96 * v.fremskrevet_se, 0), 1) end as double) as fremskrevet_2028_ci_hoej,
+    cast(case when v.fremskrevet is not null then least(greatest(v.fremskrevet_kbh, 0), 1) end as double) as fremskrevet_2028_kbh,
+    v.paa_kurs_2028,
+    v.datagrundlag,
     -- goals 2a–2d only: the baseline version judged against (empty while computed) and whether it is frozen
-    cast(vaerdier.baseline_version as varchar) as baseline_version,
-    cast(vaerdier.baseline_fastfrosset as boolean) as baseline_fastfrosset,
+    cast(v.baseline_version as varchar) as baseline_version,
+    cast(v.baseline_fastfrosset as boolean) as baseline_fastfrosset,
     cast(maal.sortering as bigint) as sortering
-from aar
-cross join maal
-left join vaerdier
-    on
-        aar.aar = vaerdier.aar
-        and maal.maal_id = vaerdier.maal_id
+from vurderet as v
+inner join maal on v.maal_id = maal.maal_id

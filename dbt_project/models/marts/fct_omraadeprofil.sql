@@ -1,6 +1,6 @@
 {%- set diskretion = var('diskretion_graense') -%}
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-          pre_hook="{{ slet_aarsvindue() }}") }}
+          pre_hook="{{ slet_aarsvindue(1) }}") }}
 {#- LBF measure → (mart column, divide by 100?) -#}
 {%- set maal = [
     ('pct_uden_arbejde_uddannelse', 'andel_uden_for_arbejde_uddannelse', true),
@@ -145,7 +145,9 @@ select
         when beboere < 1000 or antal_kriterier_61a + ukendte_kriterier_61a < 2 then false
     end as udsat_boligomraade,
 
-    -- § 61 b (forebyggelsesområde): non-Western > 30 % and at least 2 of 4
+    -- § 61 b (forebyggelsesområde): an area as in § 61 a stk. 3, so also ≥ 1,000 residents (domain.md),
+    -- non-Western > 30 % and at least 2 of 4
+    beboere >= 1000 as kriterie_61b_beboere,
     kriterie_61b_ikke_vestlige,
     kriterie_61b_uden_for_arbejde_uddannelse,
     kriterie_61b_doemte,
@@ -153,8 +155,9 @@ select
     kriterie_61b_indkomst,
     antal_kriterier_61b::bigint as antal_kriterier_61b,
     case
-        when kriterie_61b_ikke_vestlige and antal_kriterier_61b >= 2 then true
-        when not kriterie_61b_ikke_vestlige or antal_kriterier_61b + ukendte_kriterier_61b < 2 then false
+        when beboere >= 1000 and kriterie_61b_ikke_vestlige and antal_kriterier_61b >= 2 then true
+        when beboere < 1000 or not kriterie_61b_ikke_vestlige or antal_kriterier_61b + ukendte_kriterier_61b < 2
+            then false
     end as forebyggelsesomraade,
 
     -- distance to each threshold; positive = beyond the threshold (criterion met, or met at 0 for ≥),
@@ -170,4 +173,5 @@ select
     (100.0 * (andel_kun_grundskole - 0.60))::double as afstand_61b_kun_grundskole,
     (65 - indkomst_pct_af_region)::double as afstand_61b_indkomst
 from optalt
-where {{ i_aarsvindue('aar') }}
+-- decision 17: the following year's 2-year averages read this year
+where {{ i_aarsvindue('aar', 1) }}

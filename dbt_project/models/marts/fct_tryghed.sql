@@ -2,7 +2,7 @@
 {%- set diskretion = var('diskretion_graense') -%}
 {%- set reference_aar = var('reference_aar', var('foerste_aar')) -%}
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-          pre_hook="{{ slet_aarsvindue() }}") }}
+          pre_hook="{{ slet_aarsvindue(1, [var('reference_aar', var('foerste_aar'))]) }}") }}
 -- Feeling safe, one row per year × area × source (kk / jm) × measure.
 -- Respondent data give the weighted share, Kish's effective n, Wilson's interval and the change test
 -- (Decision 4); published shares fill years/areas without respondent data; where both exist the
@@ -34,6 +34,15 @@ respondenter as (
 
 aar_med_svar as (
     select distinct aar from respondenter
+),
+
+-- survey years in which no respondent has a coordinate: below the district level nobody can be placed,
+-- which is a different reason for an empty share than too few answers
+aar_uden_koordinater as (
+    select aar
+    from {{ ref('stg_survey_kk__respondenter') }}
+    group by aar
+    having not bool_or(har_koordinat)
 ),
 
 publiceret_kk as (
@@ -110,17 +119,28 @@ samlet as (
 -- taken as the publisher's responsibility and kept)
 vurderet as (
     select
-        *,
-        coalesce(antal_svar < {{ minimum_svar }}, false) as for_faa_svar,
-        case when coalesce(antal_svar < {{ minimum_svar }}, false) then null else andel_beregnet end as andel,
+        samlet.*,
+        coalesce(samlet.antal_svar < {{ minimum_svar }}, false) as for_faa_svar,
+        case when coalesce(samlet.antal_svar < {{ minimum_svar }}, false) then null else samlet.andel_beregnet end
+            as andel,
         case
-            when coalesce(antal_svar < {{ minimum_svar }}, false)
+            -- nobody placed: the year's respondents have no coordinates (areas below the district level)
+            when
+                samlet.kilde = 'kk' and samlet.datagrundlag = 'respondenter' and samlet.antal_svar = 0
+                and omraader.niveau not in ('kommune', 'bydel') and uden_koordinater.aar is not null
+                then 'Ingen svar kan placeres i området: årets respondenter har ingen koordinat'
+            when coalesce(samlet.antal_svar < {{ minimum_svar }}, false)
                 -- the count itself only where it may be published (disclosure control)
                 then
                     'Færre end {{ minimum_svar }} gyldige svar'
-                    || case when antal_svar >= {{ diskretion }} then ' (' || cast(antal_svar as varchar) || ')' else '' end
+                    || case
+                        when samlet.antal_svar >= {{ diskretion }} then ' (' || cast(samlet.antal_svar as varchar) || ')'
+                        else ''
+                    end
         end as undertrykt_aarsag
     from samlet
+    left join omraader on samlet.omraade_kode = omraader.omraade_kode
+    left join aar_uden_koordinater as uden_koordinater on samlet.aar = uden_koordinater.aar
 ),
 
 kbh as (
@@ -243,4 +263,5 @@ left join publiceret_ved_siden as p
         and m.omraade_kode = p.omraade_kode
         and m.kilde = p.kilde
         and m.maal = p.maal
-where {{ i_aarsvindue('m.aar') }}
+-- decision 17: the following year's change reads this year; every year's long-run test reads the reference
+where {{ i_aarsvindue('m.aar', 1, [reference_aar]) }}
