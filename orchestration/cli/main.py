@@ -1,4 +1,5 @@
-"""The command line's parsing: `tryghed run`, `backfill`, `report`, `sample`, `fetch` and `baseline freeze`.
+"""The command line's parsing: `tryghed run`, `backfill`, `report`, `releases`, `rollback`, `sample`, `fetch`
+and `baseline freeze`.
 
 Imports are deferred to the command that needs them: `tryghed sample` never loads Dagster or dbt, and
 `tryghed run` loads them once, in this process (the in-process executor; no process per step). Settings
@@ -34,6 +35,16 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--year", type=int, help="report year (default: the latest with safety or crime figures)")
     report.add_argument("--warehouse", type=Path, help="warehouse with the published marts")
 
+    releases = commands.add_parser("releases", help="list the published releases, newest first, the current marked")
+    releases.add_argument("--warehouse", type=Path, help="warehouse with the published marts")
+
+    rollback = commands.add_parser(
+        "rollback", help="make the release before the current one current (catalog, Excel and report included)"
+    )
+    rollback.add_argument("--to", dest="release",
+                          help="make this release current instead (a name from `tryghed releases`)")
+    rollback.add_argument("--warehouse", type=Path, help="warehouse with the published marts")
+
     sample = commands.add_parser("sample", help="write a deterministic sample inbox")
     sample.add_argument("--out", type=Path, required=True, help="folder to write the inbox into")
     sample.add_argument("--seed", type=int, default=2025)
@@ -63,6 +74,12 @@ def main(argv: list[str] | None = None) -> int:
         from assets.report.cli import main_report
 
         return main_report(settings, args.year)
+    if args.command == "releases":
+        from assets.publish.releases import main_releases
+
+        return main_releases(settings)
+    if args.command == "rollback":
+        return command_rollback(settings, args.release)
     if args.command == "baseline":
         from assets.commands.baseline import main_baseline_freeze
 
@@ -82,6 +99,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "sample":
         return command_sample(args.out, args.seed, args.years, args.scale, args.respondents, args.gzip)
     return 2
+
+
+def command_rollback(settings, release: str | None) -> int:
+    """Make another release current, then rebuild the status report from it (the report in reports/ is
+    always the current release's); a report that cannot be built is a warning, the rollback stands."""
+    from assets.publish.releases import main_rollback
+
+    code = main_rollback(settings, release)
+    if code != 0:
+        return code
+    from assets.report.cli import main_report
+
+    print("Statusrapporten dannes igen fra den aktuelle udgivelse:", flush=True)
+    if main_report(settings, None) != 0:
+        print("tryghed rollback: advarsel: statusrapporten kunne ikke dannes (se ovenfor); udgivelsen er skiftet",
+              file=sys.stderr)
+    return 0
 
 
 def command_sample(out: Path, seed: int, years: str, scale: float, respondents: int | None = None,
