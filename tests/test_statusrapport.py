@@ -23,6 +23,7 @@ from assets.foundation.settings import Settings
 from assets.report.build import build_report
 from assets.report.cli import main_report
 from orchestration.report_asset import build_report_asset
+from tests.conftest import current_release
 
 FIGURES = {"tryghed", "kriminalitet", "fokus", "samarbejde", "kort"}
 CHART_AREAS = ["AP", "AP_DEL_OPR", "AP_DEL_UDV", "BY10", "BY09", "101"]
@@ -103,7 +104,7 @@ def expected_year(marts: Path) -> int:
 @pytest.fixture(scope="module")
 def report(pipeline):
     _inbox, warehouse, _marts, _areas = pipeline
-    marts = warehouse / "marts"
+    marts = current_release(warehouse)
     year = expected_year(marts)
     assert main_report(Settings().with_paths(warehouse=warehouse), None) == 0
     path = warehouse / "reports" / f"status_{year}.html"
@@ -113,7 +114,7 @@ def report(pipeline):
 
 def test_main_report_writes_the_latest_year_into_warehouse_reports(pipeline, capsys):
     _inbox, warehouse, _marts, _areas = pipeline
-    year = expected_year(warehouse / "marts")
+    year = expected_year(current_release(warehouse))
     assert main_report(Settings().with_paths(warehouse=warehouse), None) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert out == [str(warehouse / "reports" / f"status_{year}.html")]
@@ -236,7 +237,7 @@ def test_dagster_asset_builds_the_report_for_the_latest_year(pipeline):
     assert set(spec.kinds) == {"html"}
     assert {dep.asset_key for dep in spec.deps} == {dg.AssetKey(["publicerede_marts"])}
 
-    year = expected_year(warehouse / "marts")
+    year = expected_year(current_release(warehouse))
     target = warehouse / "reports" / f"status_{year}.html"
     target.unlink(missing_ok=True)
     result = dg.materialize(

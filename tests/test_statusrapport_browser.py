@@ -18,6 +18,7 @@ import pytest
 
 from assets.foundation.settings import Settings
 from assets.report.cli import main_report
+from tests.conftest import current_release
 
 CHROMIUM = Path("/usr/bin/chromium")
 FIGURES = {"tryghed", "kriminalitet", "fokus", "samarbejde", "kort"}
@@ -53,7 +54,7 @@ def test_rendered_dom_has_the_goal_table_and_every_figure_with_decoded_images(pu
     dom = chromium(profile, "--virtual-time-budget=10000", "--dump-dom", path.as_uri()).stdout
 
     assert re.search(r'<table[^>]*\bid="maaltabel"', dom), "goal table missing from the rendered DOM"
-    goals = pq.read_table(warehouse / "marts" / "fct_maalopfyldelse.parquet").to_pylist()
+    goals = pq.read_table(current_release(warehouse) / "fct_maalopfyldelse.parquet").to_pylist()
     expected_ids = sorted(g["maal_id"] for g in goals if g["aar"] == year)
     assert sorted(re.findall(r'<tr[^>]*\bdata-maal="([^"]+)"', dom)) == expected_ids
 
