@@ -211,6 +211,30 @@ def test_built_from_the_published_folder_alone(report, tmp_path):
     assert not (tmp_path / "ud" / f"status_{year}.pdf").exists()
 
 
+@pytest.mark.parametrize("browser", ["missing", "failing"])
+def test_without_a_working_chromium_the_pdf_is_skipped_with_one_warning(report, tmp_path, monkeypatch, capsys,
+                                                                        browser):
+    """Never a failed report and never a PDF without the notes: one warning line, and an older PDF removed."""
+    import assets.report.build as build
+
+    _warehouse, marts, year, _path, _html, page = report
+    if browser == "missing":
+        monkeypatch.setattr(build, "CHROMIUM", tmp_path / "ingen" / "chromium")
+        monkeypatch.setattr(build.shutil, "which", lambda _name: None)
+    else:
+        monkeypatch.setattr(build, "CHROMIUM", Path("/bin/false"))
+    out = tmp_path / "ud"
+    out.mkdir()
+    (out / f"status_{year}.pdf").write_bytes(b"%PDF-1.4 an older PDF without the notes")
+    path = build_report(marts, year, out)
+    assert Page(path.read_text(encoding="utf-8")).rows == page.rows
+    assert not (out / f"status_{year}.pdf").exists()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith("statusrapport: advarsel: ") and "PDF" in err[0] and str(path) in err[0]
+    assert ("Chromium mangler" if browser == "missing" else "kunne ikke udskrive") in err[0]
+
+
 def test_main_report_fails_in_one_line_without_a_publication_or_data(pipeline, tmp_path, capsys):
     assert main_report(Settings().with_paths(warehouse=tmp_path / "tomt_lager"), None) == 1
     err = capsys.readouterr().err.strip().splitlines()

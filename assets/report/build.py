@@ -111,7 +111,8 @@ def print_pdf(html: Path, pdf: Path) -> str | None:
             ]
             try:
                 result = subprocess.run(command, capture_output=True, text=True, timeout=PRINT_TIMEOUT_S)
-                failed = result.returncode != 0 and (result.stderr.strip().splitlines() or ["?"])[-1]
+                last = (result.stderr.strip().splitlines() or [""])[-1][:200]
+                failed = result.returncode != 0 and f"kode {result.returncode}{': ' if last else ''}{last}"
             except (OSError, subprocess.TimeoutExpired) as error:
                 failed = str(error)
         if not failed and tmp.exists() and tmp.read_bytes()[:5] == b"%PDF-":
