@@ -24,13 +24,19 @@ manifest: install
 	$(VENV)/bin/python -c "from assets.foundation.dbt_project import prepare_manifest; \
 	from assets.foundation.settings import settings_from_env; print(prepare_manifest(settings_from_env().dbt_vars()))"
 
+# The status report's PDF is its HTML page printed by Debian's headless Chromium: installed when missing
+# (apt-get, so as root); where that is not possible the run still works and says the PDF was skipped.
 run: install
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium) || echo "make run: chromium could not be installed (apt-get); the status report's PDF is skipped"
 	$(VENV)/bin/tryghed run --inbox data/sample
 
 # The tests start with the lint (ruff, sqlfluff and the import contract), so CI checks the architecture too.
-# The status report's browser tests render the page in Debian's headless Chromium (installed here if missing).
+# The status report's browser tests render the page in Debian's headless Chromium, and the PDF tests read its
+# text with poppler-utils' pdftotext (both installed here if missing).
 test: install lint
-	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	command -v chromium >/dev/null && command -v pdftotext >/dev/null || (apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils)
 	$(VENV)/bin/python -m pytest
 
 ui: manifest
@@ -54,4 +60,5 @@ bench: install
 
 clean:
 	rm -rf warehouse/tryghed.duckdb* warehouse/marts warehouse/udgivelser warehouse/tryghed_katalog.duckdb \
+	       warehouse/tryghed_marts.xlsx \
 	       dbt_project/target

@@ -15,8 +15,9 @@ def build_publish_asset(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
         key=dg.AssetKey(["publicerede_marts"]),
         deps=deps,
         group_name="publicering",
-        description="The marts as Parquet under warehouse/marts/ plus the BI catalog, swapped in atomically.",
-        kinds={"parquet", "duckdb"},
+        description="The marts as a release under warehouse/udgivelser/ (Parquet, BI catalog, Excel workbook), "
+                    "made current atomically (udgivelser/AKTUEL.txt).",
+        kinds={"parquet", "duckdb", "excel"},
     )
     def publicerede_marts(context: dg.AssetExecutionContext, tryghed: TryghedResource) -> dg.MaterializeResult:
         settings = tryghed.settings()

@@ -65,6 +65,14 @@ SCALE = 0.2
 EXTRA_JOURNALNR = "0100-99999-00001-23"
 
 
+def current_release(warehouse: Path) -> Path:
+    """The current release's folder, found as every reader in the code finds it: through the pointer file
+    udgivelser/AKTUEL.txt (WarehouseLayout.marts_dir), never through the `marts` symlink."""
+    from assets.foundation.settings import WarehouseLayout
+
+    return WarehouseLayout(Path(warehouse)).marts_dir
+
+
 def areas_of(inbox: Path) -> dict:
     doc = json.loads((inbox / "geo" / "omraader.geojson").read_text(encoding="utf-8"))
     return {f["properties"]["omraade_kode"]: shape(f["geometry"]) for f in doc["features"]}
@@ -93,5 +101,5 @@ def pipeline(tmp_path_factory):
     )
     exit_code = main(["run", "--inbox", str(inbox), "--warehouse", str(warehouse)])
     assert exit_code == 0
-    marts = {m: pd.read_parquet(warehouse / "marts" / f"{m}.parquet") for m in mart_names()}
+    marts = {m: pd.read_parquet(current_release(warehouse) / f"{m}.parquet") for m in mart_names()}
     return inbox, warehouse, marts, areas

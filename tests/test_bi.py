@@ -20,6 +20,7 @@ import pytest
 
 from assets.foundation.dbt_project import mart_names
 from assets.foundation.settings import settings_from_env
+from tests.conftest import current_release
 
 MARTS = mart_names()
 
@@ -123,7 +124,7 @@ def _bi_type(type_: pa.DataType) -> bool:
 
 
 def _mart_path(warehouse: Path, mart: str) -> Path:
-    return warehouse / "marts" / f"{mart}.parquet"
+    return current_release(warehouse) / f"{mart}.parquet"
 
 
 def _documented_columns() -> dict[str, list[str]]:
@@ -150,7 +151,7 @@ def catalog(pipeline, tmp_path, monkeypatch):
 
 def test_catalog_read_only_sees_every_mart_with_the_published_row_counts(pipeline, catalog):
     _inbox, warehouse, _marts, _ = pipeline
-    manifest = json.loads((warehouse / "marts" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((current_release(warehouse) / "manifest.json").read_text(encoding="utf-8"))
     views = {r[0] for r in catalog.execute("select table_name from information_schema.tables").fetchall()}
     assert views == set(MARTS)
     assert set(manifest["raekker"]) == set(MARTS)

@@ -19,7 +19,7 @@ from scipy.stats import norm
 
 from assets.foundation.dbt_project import mart_names
 from orchestration.cli import main
-from tests.conftest import EXTRA_JOURNALNR, YEARS
+from tests.conftest import EXTRA_JOURNALNR, YEARS, current_release
 
 MARTS = mart_names()
 
@@ -54,7 +54,7 @@ def test_every_mart_published_and_readable_from_the_catalog(pipeline):
         assert len(marts[mart]) > 0, mart
         assert catalog.execute(f"select count(*) from {mart}").fetchone()[0] == len(marts[mart])
     catalog.close()
-    manifest = json.loads((warehouse / "marts" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((current_release(warehouse) / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["raekker"] == {m: len(marts[m]) for m in MARTS}
 
 
@@ -175,7 +175,7 @@ def test_collaboration_share(pipeline):
 
 def test_bad_input_stops_before_publishing_and_keeps_the_marts(pipeline, tmp_path, capsys):
     inbox, warehouse, _marts, _ = pipeline
-    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (warehouse / "marts").iterdir()}
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in current_release(warehouse).iterdir()}
     broken = tmp_path / "inbox"
     shutil.copytree(inbox, broken)
     survey = broken / "survey_kk" / "tryghedsundersoegelse_2024.csv"
@@ -189,7 +189,7 @@ def test_bad_input_stops_before_publishing_and_keeps_the_marts(pipeline, tmp_pat
     assert main(["run", "--inbox", str(broken), "--warehouse", str(warehouse)]) == 1
     err = capsys.readouterr().err
     assert "survey_kk/tryghedsundersoegelse_2024.csv, line 6, column 'tryg_nabolag'" in err
-    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (warehouse / "marts").iterdir()}
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in current_release(warehouse).iterdir()}
     assert after == before
 
 
@@ -197,7 +197,7 @@ def test_conflicting_deliveries_across_files_name_the_file_and_line(pipeline, tm
     """The same journalnr and leveret_dato with other content in two files: no single file breaks the
     contract, so the loaders accept both; the GX rule over all deliveries names the file, line and column."""
     inbox, warehouse, _marts, _ = pipeline
-    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (warehouse / "marts").iterdir()}
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in current_release(warehouse).iterdir()}
     broken = tmp_path / "inbox"
     shutil.copytree(inbox, broken)
     with gzip.open(broken / "police" / "anmeldelser_2024.csv.gz", "rt", encoding="utf-8-sig") as fh:
@@ -212,5 +212,5 @@ def test_conflicting_deliveries_across_files_name_the_file_and_line(pipeline, tm
     err = capsys.readouterr().err
     assert "police/anmeldelser_2024" in err and ", line 2, column 'journalnr'" in err
     assert "journalnr_entydig_i_levering" in err
-    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (warehouse / "marts").iterdir()}
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in current_release(warehouse).iterdir()}
     assert after == before

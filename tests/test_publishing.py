@@ -18,6 +18,7 @@ import pytest
 
 from assets.foundation.dbt_project import mart_names
 from orchestration.cli import main
+from tests.conftest import current_release
 
 MARTS = mart_names()
 
@@ -28,14 +29,14 @@ RUN_DEPENDENT_COLUMNS = {"baseline_2024": ["beregnet"]}
 def _contents(warehouse: Path) -> dict[str, pd.DataFrame]:
     frames = {}
     for mart in MARTS:
-        frame = pd.read_parquet(warehouse / "marts" / f"{mart}.parquet")
+        frame = pd.read_parquet(current_release(warehouse) / f"{mart}.parquet")
         frame = frame.drop(columns=RUN_DEPENDENT_COLUMNS.get(mart, []))
         frames[mart] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
     return frames
 
 
 def _bytes(warehouse: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((warehouse / "marts").iterdir())}
+    return {p.name: p.read_bytes() for p in sorted(current_release(warehouse).iterdir())}
 
 
 def test_sigkill_while_publishing_keeps_the_previous_marts_then_the_next_run_completes(pipeline):

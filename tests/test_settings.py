@@ -86,7 +86,7 @@ def test_every_command_has_a_description_and_an_example(capsys):
     from orchestration.cli.main import build_parser
 
     parser = build_parser()
-    names = ["run", "backfill", "report", "sample", "fetch", "baseline"]
+    names = ["run", "backfill", "report", "releases", "rollback", "sample", "fetch", "baseline"]
     for name in names:
         with pytest.raises(SystemExit):
             parser.parse_args([name, "--help"])

@@ -23,6 +23,7 @@ from assets.foundation.settings import Settings
 from assets.report.build import build_report
 from assets.report.cli import main_report
 from orchestration.report_asset import build_report_asset
+from tests.conftest import current_release
 
 FIGURES = {"tryghed", "kriminalitet", "fokus", "samarbejde", "kort"}
 CHART_AREAS = ["AP", "AP_DEL_OPR", "AP_DEL_UDV", "BY10", "BY09", "101"]
@@ -102,7 +103,7 @@ def expected_year(marts: Path) -> int:
 @pytest.fixture(scope="module")
 def report(pipeline):
     _inbox, warehouse, _marts, _areas = pipeline
-    marts = warehouse / "marts"
+    marts = current_release(warehouse)
     year = expected_year(marts)
     assert main_report(Settings().with_paths(warehouse=warehouse), None) == 0
     path = warehouse / "reports" / f"status_{year}.html"
@@ -112,7 +113,7 @@ def report(pipeline):
 
 def test_main_report_writes_the_latest_year_into_warehouse_reports(pipeline, capsys):
     _inbox, warehouse, _marts, _areas = pipeline
-    year = expected_year(warehouse / "marts")
+    year = expected_year(current_release(warehouse))
     assert main_report(Settings().with_paths(warehouse=warehouse), None) == 0
     out = capsys.readouterr().out.strip().splitlines()
     assert out == [str(warehouse / "reports" / f"status_{year}.html")]
@@ -213,6 +214,30 @@ def test_built_from_the_published_folder_alone(report, tmp_path):
     assert not (tmp_path / "ud" / f"status_{year}.pdf").exists()
 
 
+@pytest.mark.parametrize("browser", ["missing", "failing"])
+def test_without_a_working_chromium_the_pdf_is_skipped_with_one_warning(report, tmp_path, monkeypatch, capsys,
+                                                                        browser):
+    """Never a failed report and never a PDF without the notes: one warning line, and an older PDF removed."""
+    import assets.report.build as build
+
+    _warehouse, marts, year, _path, _html, page = report
+    if browser == "missing":
+        monkeypatch.setattr(build, "CHROMIUM", tmp_path / "ingen" / "chromium")
+        monkeypatch.setattr(build.shutil, "which", lambda _name: None)
+    else:
+        monkeypatch.setattr(build, "CHROMIUM", Path("/bin/false"))
+    out = tmp_path / "ud"
+    out.mkdir()
+    (out / f"status_{year}.pdf").write_bytes(b"%PDF-1.4 an older PDF without the notes")
+    path = build_report(marts, year, out)
+    assert Page(path.read_text(encoding="utf-8")).rows == page.rows
+    assert not (out / f"status_{year}.pdf").exists()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith("statusrapport: advarsel: ") and "PDF" in err[0] and str(path) in err[0]
+    assert ("Chromium mangler" if browser == "missing" else "kunne ikke udskrive") in err[0]
+
+
 def test_main_report_fails_in_one_line_without_a_publication_or_data(pipeline, tmp_path, capsys):
     assert main_report(Settings().with_paths(warehouse=tmp_path / "tomt_lager"), None) == 1
     err = capsys.readouterr().err.strip().splitlines()
@@ -239,7 +264,7 @@ def test_dagster_asset_builds_the_report_for_the_latest_year(pipeline):
     assert set(spec.kinds) == {"html"}
     assert {dep.asset_key for dep in spec.deps} == {dg.AssetKey(["publicerede_marts"])}
 
-    year = expected_year(warehouse / "marts")
+    year = expected_year(current_release(warehouse))
     target = warehouse / "reports" / f"status_{year}.html"
     target.unlink(missing_ok=True)
     result = dg.materialize(

@@ -36,6 +36,25 @@ def mart_names() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in MARTS_DIR.glob("*.sql")))
 
 
+def mart_docs() -> dict[str, dict]:
+    """Every mart's description and its columns' descriptions, as the dbt docs show them (`_marts.yml`,
+    parsed into the manifest): {mart: {"description": str, "columns": {column: str}}}.
+
+    Read from the prepared manifest (a build step, see prepare_manifest); empty texts when it is missing.
+    """
+    nodes = json.loads(MANIFEST.read_text(encoding="utf-8"))["nodes"] if MANIFEST.exists() else {}
+    by_name = {n["name"]: n for n in nodes.values() if n.get("resource_type") == "model"}
+    docs = {}
+    for mart in mart_names():
+        node = by_name.get(mart, {})
+        docs[mart] = {
+            "description": " ".join((node.get("description") or "").split()),
+            "columns": {name: " ".join((c.get("description") or "").split())
+                        for name, c in node.get("columns", {}).items()},
+        }
+    return docs
+
+
 def read_seed(name: str) -> list[dict[str, str]]:
     """The rows of a dbt seed (project data the team maintains), as text, so Python and dbt read one file."""
     with (SEEDS_DIR / name).open(encoding="utf-8", newline="") as fh:

@@ -46,19 +46,51 @@ class WarehouseLayout:
         return self.root / "tryghed.duckdb"
 
     @property
-    def marts_dir(self) -> Path:
-        """What BI tools read: a symlink swapped atomically to the newest release."""
-        return self.root / "marts"
-
-    @property
     def releases_dir(self) -> Path:
         """One folder per published run (udgivelser/<release>/), the last few kept."""
         return self.root / "udgivelser"
 
     @property
+    def current_pointer(self) -> Path:
+        """A one-line text file naming the current release's folder, replaced atomically (os.replace).
+
+        What every reader in the code goes by (not a symlink: file-sync services do not carry those).
+        """
+        return self.releases_dir / "AKTUEL.txt"
+
+    def current_release(self) -> Path | None:
+        """The current release's folder: the one the pointer names; for a warehouse published before the
+        pointer existed, the folder the `marts` link resolves to; None when nothing has been published."""
+        try:
+            name = self.current_pointer.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            name = ""
+        if name:
+            return self.releases_dir / name
+        return self.marts_link.resolve() if self.marts_link.is_dir() else None
+
+    @property
+    def marts_dir(self) -> Path:
+        """The current release's folder (its Parquet marts, manifest.json, omraader.geojson), read through
+        the pointer each time it is asked for; `marts_link` when nothing has been published yet."""
+        return self.current_release() or self.marts_link
+
+    @property
+    def marts_link(self) -> Path:
+        """`marts`, a relative symlink to the current release, kept for readers of the Parquet files by
+        path where the file system has symlinks; the code never relies on it."""
+        return self.root / "marts"
+
+    @property
     def catalog(self) -> Path:
-        """The BI catalog: a DuckDB file with one view per mart."""
+        """The BI catalog: a DuckDB file with the current release's marts as tables (a copy of the one
+        inside the release), so it opens wherever the warehouse is copied."""
         return self.root / "tryghed_katalog.duckdb"
+
+    @property
+    def workbook(self) -> Path:
+        """The current release's Excel workbook (a copy of the one inside the release)."""
+        return self.root / "tryghed_marts.xlsx"
 
     @property
     def reports_dir(self) -> Path:

@@ -1,13 +1,19 @@
-"""Publishing: the marts as Parquet files and a DuckDB catalog for BI tools, swapped in atomically.
+"""Publishing: the marts as Parquet files, a DuckDB catalog and an Excel workbook, swapped in atomically.
 
-Layout under the warehouse:
+Layout under the warehouse (paths in assets/foundation/settings.py WarehouseLayout):
   udgivelser/<release>/<mart>.parquet + manifest.json   one folder per published run (the last few kept)
   udgivelser/<release>/omraader.geojson                  the areas' polygons (WGS84), for maps in reports/BI
-  marts -> udgivelser/<release>                          a symlink, replaced in one rename
-  tryghed_katalog.duckdb                                 one view per mart over marts/<mart>.parquet
+  udgivelser/<release>/tryghed_katalog.duckdb            the release's marts as tables, described (catalog.py)
+  udgivelser/<release>/tryghed_marts.xlsx                one sheet per mart + "Læs mig" (workbook.py)
+  udgivelser/AKTUEL.txt                                  the current release's name: what the code reads
+  tryghed_katalog.duckdb, tryghed_marts.xlsx             copies of the current release's, replaced in one rename
+  marts -> udgivelser/<release>                          a symlink, for readers by path where symlinks exist
 
-A reader that opened `marts/` before the swap keeps reading the old, complete release; a reader after it
-sees only the new one. Nothing is written into a published folder after the swap.
+A release is written aside and renamed into place whole; then `releases.make_current` swaps the catalog,
+the workbook, the link and last the pointer, each in one rename. A reader that opened the previous release
+keeps reading it, complete; nothing is written into a published folder after the rename. Nothing in the
+catalog or the workbook holds a path, so the warehouse can be copied or moved anywhere (or synced by a
+service that drops symlinks) and still opens.
 
 Publishing reads the dbt project's output only: the BI marts (schema `marts`, the list from the dbt
 project) and what dbt prepared for the release beside them (schema `udgivelse`: the areas' polygons, the
@@ -27,22 +33,19 @@ from pathlib import Path
 from assets.foundation.database import connect
 from assets.foundation.dbt_project import mart_names, read_seed
 from assets.foundation.settings import PROJECT_ROOT, Settings
+from assets.publish.catalog import write_catalog
+from assets.publish.releases import MANIFEST_FILE, make_current, prune, read_manifest
+from assets.publish.workbook import write_workbook
 
 # Types every BI tool reads (indicators.md): text, 64-bit int, double, boolean, date, timestamp.
 ALLOWED_TYPES = {"VARCHAR", "BIGINT", "DOUBLE", "BOOLEAN", "DATE", "TIMESTAMP"}
 KEEP_RELEASES = 3
 AREAS_FILE = "omraader.geojson"
-MANIFEST_FILE = "manifest.json"
+__all__ = ["MANIFEST_FILE", "PublishError", "publish", "published_inputs", "read_manifest"]
 
 
 class PublishError(Exception):
     pass
-
-
-def read_manifest(marts_dir: Path) -> dict:
-    """The manifest of the published marts, or {} when nothing has been published yet."""
-    path = Path(marts_dir) / MANIFEST_FILE
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
 def published_inputs(marts_dir: Path) -> dict[str, str]:
@@ -102,6 +105,7 @@ def publish(settings: Settings, run_id: str, code_version: str = "", extra: dict
         "run_id": run_id,
         "udgivet": now.isoformat(timespec="seconds"),
         "kodeversion": code_version,
+        "taerskler": settings.thresholds(),
         "inputfiler": sorted(inputs, key=lambda f: f["fil"]),
         "raekker": counts,
         **(extra or {}),
@@ -109,11 +113,13 @@ def publish(settings: Settings, run_id: str, code_version: str = "", extra: dict
     }
     (building / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                                             encoding="utf-8")
+    # the BI files, inside the release before it is renamed into place (so every release carries its own)
+    write_catalog(building, building / settings.catalog.name)
+    write_workbook(building, building / settings.layout.workbook.name, manifest)
     _fsync_dir(building)
     os.rename(building, release)
-    _swap_symlink(settings.marts_dir, release)
-    write_catalog(settings)
-    _prune(settings, keep=release)
+    make_current(settings.layout, release)
+    prune(settings.layout, keep=KEEP_RELEASES)
     return manifest
 
 
@@ -181,43 +187,6 @@ def _fault_injection_pause(number: int) -> None:
         import time
 
         time.sleep(float(pause))
-
-
-def _swap_symlink(link: Path, target: Path) -> None:
-    if link.exists() and not link.is_symlink():
-        # a plain folder from an earlier layout: keep it as a release rather than deleting it
-        link.rename(link.parent / "udgivelser" / f"tidligere_{datetime.now():%Y%m%dT%H%M%S}")
-    tmp = link.with_name(f".{link.name}.ny")
-    if tmp.is_symlink() or tmp.exists():
-        tmp.unlink()
-    os.symlink(os.path.relpath(target, link.parent), tmp)
-    os.replace(tmp, link)  # atomic on POSIX
-
-
-def write_catalog(settings: Settings) -> None:
-    """A small DuckDB file with one view per mart over the published Parquet files (opened read-only by BI)."""
-    import duckdb
-
-    tmp = settings.catalog.with_name(f".{settings.catalog.name}.ny")
-    tmp.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
-    try:
-        for mart in mart_names():
-            link_path = settings.marts_dir.absolute() / f"{mart}.parquet"
-            con.execute(f"create view {mart} as select * from read_parquet('{link_path}')")
-    finally:
-        con.close()
-    os.replace(tmp, settings.catalog)
-
-
-def _prune(settings: Settings, keep: Path) -> None:
-    releases = sorted(p for p in settings.releases_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
-    for old in releases[:-KEEP_RELEASES]:
-        if old != keep:
-            shutil.rmtree(old, ignore_errors=True)
-    for stale in settings.releases_dir.glob(".*.bygges"):
-        if stale.name != f".{keep.name}.bygges":
-            shutil.rmtree(stale, ignore_errors=True)
 
 
 def _fsync_dir(path: Path) -> None:

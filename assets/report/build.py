@@ -1,11 +1,21 @@
-"""Putting the report together: data → figures → one self-contained HTML page (and a PDF of the figures)."""
+"""Putting the report together: data → figures → one self-contained HTML page, printed to PDF by Chromium.
+
+The PDF is the HTML page printed (headless Chromium, the page's print CSS: A4, a page per section, figures
+never split), so it carries everything the page does, notes included. Without Chromium the PDF is skipped
+with one warning line (and a PDF left from an earlier build is removed, so it can never disagree with
+the page); the report never fails for it.
+"""
 
 from __future__ import annotations
 
 import base64
 import io
 import os
-import textwrap
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +24,8 @@ from assets.report import charts, content, kort, template
 from assets.report.data import CRIME_TOTAL, ReportData, load
 
 DPI = 100
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's package (`make run` and `make test` install it when missing)
+PRINT_TIMEOUT_S = 180
 
 
 @dataclass(frozen=True)
@@ -26,12 +38,14 @@ class EncodedFigure:
     caption: str
 
 
-def build_report(marts_dir: Path, year: int, out_dir: Path, *, pdf: bool = True) -> Path:
-    """Write `out_dir/status_<year>.html` (and `status_<year>.pdf` with the goal table and the figures).
+def build_report(marts_dir: Path, year: int, out_dir: Path, *, pdf: bool = True,
+                 warn: Callable[[str], None] | None = None) -> Path:
+    """Write `out_dir/status_<year>.html` (and, with `pdf`, `status_<year>.pdf`: the page printed).
 
     Reads only the published release in `marts_dir`. Raises data.NothingPublished when there is none and
     data.NoDataForYear when the year has no goal figures. Files are written aside and renamed into place, so
-    a reader (or a file share's sync) never sees half a report.
+    a reader (or a file share's sync) never sees half a report. A PDF that cannot be printed is reported
+    through `warn` (default: one line on stderr) and skipped.
     """
     data = load(Path(marts_dir), year)
     rows = content.goal_rows(data)
@@ -46,10 +60,6 @@ def build_report(marts_dir: Path, year: int, out_dir: Path, *, pdf: bool = True)
         captions = _captions(data)
         encoded = {key: _encode(key, figure, *captions[key]) if figure is not None else None
                    for key, figure in figures.items()}
-        out_dir = Path(out_dir)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        if pdf:
-            _write_atomically(out_dir / f"status_{year}.pdf", _pdf(data, rows, figures))
     html = template.render(
         year=year,
         rows=rows,
@@ -63,9 +73,63 @@ def build_report(marts_dir: Path, year: int, out_dir: Path, *, pdf: bool = True)
         manifest=_manifest(data),
         files=content.input_files(data),
     )
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"status_{year}.html"
     _write_atomically(path, html.encode("utf-8"))
+    if pdf:
+        problem = print_pdf(path, path.with_suffix(".pdf"))
+        if problem:
+            (warn or _warn)(problem)
     return path
+
+
+def find_chromium() -> Path | None:
+    """Debian's /usr/bin/chromium, or a `chromium` on PATH; None when there is none."""
+    if CHROMIUM.exists():
+        return CHROMIUM
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    return Path(found) if found else None
+
+
+def print_pdf(html: Path, pdf: Path) -> str | None:
+    """Print the page `html` to `pdf` with headless Chromium (offline: no name resolves).
+
+    Returns None when the PDF was written, else the reason as one line; then no PDF is left at `pdf`
+    (an earlier one would not match the page).
+    """
+    chromium = find_chromium()
+    if chromium is None:
+        reason = "Chromium mangler (installér Debian-pakken chromium; `make run` gør det)"
+    else:
+        tmp = pdf.with_name(f".{pdf.name}.ny")
+        tmp.unlink(missing_ok=True)
+        with tempfile.TemporaryDirectory(prefix="tryghed-chromium-") as profile:
+            command = [
+                str(chromium), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+                "--host-resolver-rules=MAP * ~NOTFOUND", f"--print-to-pdf={tmp}", "--no-pdf-header-footer",
+                Path(html).resolve().as_uri(),
+            ]
+            try:
+                result = subprocess.run(command, capture_output=True, text=True, timeout=PRINT_TIMEOUT_S)
+                last = (result.stderr.strip().splitlines() or [""])[-1][:200]
+                failed = result.returncode != 0 and f"kode {result.returncode}{': ' if last else ''}{last}"
+            except (OSError, subprocess.TimeoutExpired) as error:
+                failed = str(error)
+        if not failed and tmp.exists() and tmp.read_bytes()[:5] == b"%PDF-":
+            os.replace(tmp, pdf)
+            return None
+        tmp.unlink(missing_ok=True)
+        reason = f"Chromium kunne ikke udskrive siden ({failed or 'ingen PDF skrevet'})"
+    removed = pdf.exists()
+    pdf.unlink(missing_ok=True)
+    return (f"statusrapport: advarsel: {reason}; PDF'en {pdf.name} er ikke skrevet"
+            f"{' (den forrige er fjernet)' if removed else ''}, HTML-udgaven er {html}")
+
+
+def _warn(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def _encode(key: str, figure, alt: str, caption: str) -> EncodedFigure:
@@ -127,56 +191,6 @@ def _manifest(data: ReportData) -> dict[str, str]:
         "code_version": manifest.get("kodeversion") or fmt.MISSING,
         "release": Path(data.marts_dir).resolve().name,
     }
-
-
-def _pdf(data: ReportData, rows: list[content.GoalRow], figures: dict) -> bytes:
-    """The goal table as a first page, then every figure: for committee papers that must be PDF.
-
-    matplotlib's own PDF backend only (no browser, no extra package); fonts are embedded by matplotlib.
-    Imported here because the PDF backend pulls in fontTools (about a second) that the HTML does not need.
-    """
-    from matplotlib.backends.backend_pdf import PdfPages
-
-    buffer = io.BytesIO()
-    metadata = {"Title": f"Amager Partnerskab – status for {data.year}", "CreationDate": None}
-    with PdfPages(buffer, metadata=metadata) as pages:
-        pages.savefig(_goal_page(data, rows))
-        for figure in figures.values():
-            if figure is not None:
-                pages.savefig(figure, facecolor="white")
-    return buffer.getvalue()
-
-
-def _goal_page(data: ReportData, rows: list[content.GoalRow]):
-    page = charts.new_figure(11.69, 8.27)  # A4 landscape
-    page.suptitle(f"Amager Partnerskab – status for {data.year}", x=0.04, ha="left", fontsize=16,
-                  fontweight="bold", color="#1f3a93")
-    axes = page.subplots()
-    axes.set_axis_off()
-    cells = [
-        [r.maal_id, textwrap.fill(r.beskrivelse, 58), r.vaerdi, f"{r.comparator} {r.maalvaerdi}".strip(), r.status,
-         r.trend.split(" ", 1)[-1]]
-        for r in rows
-    ]
-    table = axes.table(cellText=cells, colLabels=["Mål", "Beskrivelse", "Værdi", "Målværdi", "Status", "Tendens"],
-                       colWidths=[0.05, 0.5, 0.1, 0.12, 0.12, 0.11], loc="upper center", cellLoc="left")
-    table.auto_set_font_size(False)
-    table.set_fontsize(9)
-    table.scale(1, 3.2)
-    status_colours = {"opfyldt": "#e3f1e4", "ikke opfyldt": "#fbe3e1"}
-    for (row, column), cell in table.get_celld().items():
-        cell.PAD = 0.03  # the default pads a wide cell by a tenth of its width
-        cell.set_edgecolor("#cccccc")
-        if row == 0:
-            cell.set_facecolor("#eceee9")
-            cell.get_text().set_fontweight("bold")
-        elif column == 4:
-            cell.set_facecolor(status_colours.get(cell.get_text().get_text(), "white"))
-    manifest = _manifest(data)
-    axes.text(0, 0.02, f"Data udgivet {manifest['published']} · kørsel {manifest['run_id']} · kodeversion "
-              f"{manifest['code_version']}. Noter, definitioner og kilder: se HTML-udgaven.",
-              transform=axes.transAxes, fontsize=8, color="#555555")
-    return page
 
 
 def _write_atomically(path: Path, payload: bytes) -> None:

@@ -70,10 +70,32 @@ TEMPLATE = r"""<!DOCTYPE html>
   .ikke-vurderet { background: #eef0f4; }
   details summary { cursor: pointer; margin: 8px 0; }
   footer { color: var(--graa); font-size: 12px; padding-top: 26px; padding-bottom: 30px; }
+  /* Print (the PDF is this page printed by Chromium): A4, each numbered section and the notes from a new
+     page, figures and table rows never split, the input files unfolded, colours kept. */
+  @page { size: A4; margin: 14mm 13mm 16mm; }
   @media print {
-    body { background: #fff; font-size: 11pt; }
-    figure, table#maaltabel tr { break-inside: avoid; }
-    h2 { break-after: avoid; }
+    html, body { background: #fff; font-size: 10pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+    header, main, footer { max-width: none; padding-left: 0; padding-right: 0; }
+    header { padding-top: 0; }
+    h1 { font-size: 22pt; }
+    h2 { font-size: 15pt; margin-top: 0; break-after: avoid; }
+    h3, caption, dt { break-after: avoid; }
+    section { break-before: page; }
+    section#sammenfatning, section#maal { break-before: auto; }
+    section#maal h2 { margin-top: 18pt; }
+    figure, tr, .noegletal li, dl.manifest { break-inside: avoid; }
+    figure { border: none; padding: 0; margin: 8pt 0 14pt; }
+    figure img { max-height: 205mm; width: auto; max-width: 100%; }
+    thead { display: table-header-group; }
+    th, td { padding: 4pt 6pt; }
+    table#maaltabel { font-size: 9pt; }
+    table#maaltabel td.beskrivelse { width: 34%; }
+    .noegletal li { padding: 4pt 12pt; }
+    .noegletal b { font-size: 18pt; }
+    td.bemaerkning, figcaption, .forklaring { font-size: 9pt; }
+    details > summary { display: none; }
+    details::details-content { content-visibility: visible; display: block; }
+    footer { padding-top: 12pt; padding-bottom: 0; }
   }
 </style>
 </head>
@@ -276,6 +298,10 @@ TEMPLATE = r"""<!DOCTYPE html>
       if (decoded) { ok += 1; }
     });
     document.body.setAttribute("data-billeder-indlaest", ok + "/" + images.length);
+  });
+  // Printed (and so in the PDF), the folded lists are unfolded.
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
   });
 </script>
 </body>

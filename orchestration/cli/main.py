@@ -1,4 +1,5 @@
-"""The command line's parsing: `tryghed run`, `backfill`, `report`, `sample`, `fetch` and `baseline freeze`.
+"""The command line's parsing: `tryghed run`, `backfill`, `report`, `releases`, `rollback`, `sample`, `fetch`
+and `baseline freeze`.
 
 Imports are deferred to the command that needs them: `tryghed sample` never loads Dagster or dbt, and
 `tryghed run` loads them once, in this process (the in-process executor; no process per step). Settings
@@ -78,9 +79,30 @@ def build_parser() -> argparse.ArgumentParser:
                              "goals 2 and 3 on the year before)")
     report.add_argument("--warehouse", type=Path, help="warehouse with the published marts")
 
+    releases = _command(
+        commands, "releases", "list the published releases, newest first, the current marked",
+        "Lists the releases kept under warehouse/udgivelser/: when, the run id, the number of input files and
+"
+        "the thresholds each was computed with; * marks the current one (what BI tools and reports read).",
+        "tryghed releases --warehouse /srv/sikker-by/lager")
+    releases.add_argument("--warehouse", type=Path, help="warehouse with the published marts")
+
+    rollback = _command(
+        commands, "rollback", "make the release before the current one current (catalog, Excel and report included)",
+        "Makes the previous release (or the one named with --to) current, atomically: the BI catalog, the
+"
+        "Excel workbook and the pointer, then rebuilds the status report from it. Take the bad delivery out
+"
+        "of the inbox first if the inbox sensor is on.",
+        "tryghed rollback --to 20261130T190239_c2a5bf26")
+    rollback.add_argument("--to", dest="release",
+                          help="make this release current instead (a name from `tryghed releases`)")
+    rollback.add_argument("--warehouse", type=Path, help="warehouse with the published marts")
+
     sample = _command(
         commands, "sample", "write a deterministic sample inbox",
-        "Generates a synthetic inbox shaped like the real deliveries (same seed, same bytes). The bundled\n"
+        "Generates a synthetic inbox shaped like the real deliveries (same seed, same bytes). The bundled
+"
         "sample data/sample is regenerated with `make sample`.",
         "tryghed sample --out /tmp/indbakke --years 2014-2026 --scale 4.9")
     sample.add_argument("--out", type=Path, required=True, help="folder to write the inbox into")
@@ -134,6 +156,12 @@ def main(argv: list[str] | None = None) -> int:
         from assets.report.cli import main_report
 
         return main_report(settings, args.year)
+    if args.command == "releases":
+        from assets.publish.releases import main_releases
+
+        return main_releases(settings)
+    if args.command == "rollback":
+        return command_rollback(settings, args.release)
     if args.command == "baseline":
         from assets.commands.baseline import main_baseline_freeze
 
@@ -153,6 +181,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "sample":
         return command_sample(args.out, args.seed, args.years, args.scale, args.respondents, args.gzip)
     return 2
+
+
+def command_rollback(settings, release: str | None) -> int:
+    """Make another release current, then rebuild the status report from it (the report in reports/ is
+    always the current release's); a report that cannot be built is a warning, the rollback stands."""
+    from assets.publish.releases import main_rollback
+
+    code = main_rollback(settings, release)
+    if code != 0:
+        return code
+    from assets.report.cli import main_report
+
+    print("Statusrapporten dannes igen fra den aktuelle udgivelse:", flush=True)
+    if main_report(settings, None) != 0:
+        print("tryghed rollback: advarsel: statusrapporten kunne ikke dannes (se ovenfor); udgivelsen er skiftet",
+              file=sys.stderr)
+    return 0
 
 
 def command_sample(out: Path, seed: int, years: str, scale: float, respondents: int | None = None,

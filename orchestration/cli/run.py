@@ -50,7 +50,8 @@ def command_run(settings: Settings, years: tuple[int, int] | None = None) -> int
         print(f"\nAdvarsler ({len(handler.warnings)}):")
         for warning in handler.warnings:
             print(f"  - {warning}")
-    print(f"\nPublished to {settings.marts_dir} (catalog {settings.catalog}) in {elapsed:.0f} s")
+    print(f"\nPublished to {settings.marts_dir} (catalog {settings.catalog}, Excel {settings.layout.workbook}) "
+          f"in {elapsed:.0f} s")
     reports = sorted(settings.layout.reports_dir.glob("status_*.html"), key=lambda p: p.stat().st_mtime)
     if reports:
         print(f"Status report: {reports[-1]}")
