@@ -66,7 +66,8 @@ def build_report(marts_dir: Path, year: int, out_dir: Path, *, pdf: bool = True,
         summary=content.summary(rows),
         figures=encoded,
         sources=content.sources(data),
-        definitions=content.DEFINITIONS,
+        definitions=content.definitions(data),
+        thresholds=data.thresholds,
         suppression=content.suppression(data),
         coverage=content.coverage(data),
         monitoring=content.monitoring(data),
@@ -147,13 +148,15 @@ def _captions(data: ReportData) -> dict[str, tuple[str, str]]:
     rate = baseline.pr_1000.get(CRIME_TOTAL)
     baseline_text = (f"{'fastfrosset' if baseline.frozen else 'beregnet, endnu ikke fastfrosset'}"
                      if baseline.version else "mangler")
+    goal3 = fmt.percent(data.thresholds["maal_samarbejde"], 0)
     return {
         "tryghed": (
             f"Andel, der føler sig tryg i nabolaget, dag og aften/nat, {first}–{year}, for partnerskabet, "
             "dets to dele, Amager Vest, Amager Øst og København.",
             f"Andel af borgerne, der føler sig trygge i nabolaget om dagen (til venstre) og om aftenen og natten "
             f"(til højre), {first}–{year}, med 95 %-konfidensinterval (skygge). Huller i kurverne er år, hvor "
-            f"andelen ikke offentliggøres (færre end 30 svar, se noterne). {year} er fremhævet. "
+            f"andelen ikke offentliggøres (færre end {data.thresholds['minimum_svar']} svar, se noterne). "
+            f"{year} er fremhævet. "
             "Kilde: Københavns Kommunes Tryghedsundersøgelse (fct_tryghed).",
         ),
         "kriminalitet": (
@@ -169,9 +172,9 @@ def _captions(data: ReportData) -> dict[str, tuple[str, str]]:
             "linje: baseline 2024 (mål 2b–2d: højst baseline). Kilde: Københavns Politi (fct_kriminalitet).",
         ),
         "samarbejde": (
-            "Andel af tryghedsplanens aktiviteter med mindst to partnere mod målet på 75 %.",
+            f"Andel af tryghedsplanens aktiviteter med mindst to partnere mod målet på {goal3}.",
             "Andel af tryghedsplanens aktiviteter med mindst to partnere, pr. år (til venstre) og pr. "
-            f"indsatsområde i {year} (til højre). Mål 3: mindst 75 % (rød prikket linje). "
+            f"indsatsområde i {year} (til højre). Mål 3: mindst {goal3} (rød prikket linje). "
             "Kilde: tryghedsplanen (fct_aktiviteter).",
         ),
         "kort": (

@@ -64,7 +64,7 @@ DEFINITIONS = [
      "højst baseline. Når partnerne har vedtaget baseline, fastfryses den og ændres ikke af senere leverancer."),
     ("Samarbejde",
      "Andelen af tryghedsplanens aktiviteter (aflyste tæller ikke med) med mindst to forskellige partnere; "
-     "målet er mindst 75 %."),
+     "målet er mindst {maal_samarbejde}."),
     ("Områder",
      "Partnerskabsområdets tal er for alle år beregnet på den nuværende grænse fra 2025, så serien er "
      "sammenlignelig; den oprindelige grænse findes som eget område i data. Placering sker altid ud fra "
@@ -185,6 +185,12 @@ def summary(rows: list[GoalRow]) -> dict[str, int]:
     for row in rows:
         counts[row.status] += 1
     return counts
+
+
+def definitions(data) -> list[tuple[str, str]]:
+    """The definitions, worded with the thresholds the release was computed with."""
+    values = {"maal_samarbejde": fmt.percent(data.thresholds["maal_samarbejde"], 0)}
+    return [(term, text.format(**values)) for term, text in DEFINITIONS]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from assets.foundation.settings import Settings
+
 GOAL_MART = "fct_maalopfyldelse"
 MANIFEST = "manifest.json"
 AREAS_FILE = "omraader.geojson"
@@ -104,6 +106,12 @@ class ReportData:
     manifest: dict
     areas: dict | None  # omraader.geojson as parsed JSON, None in releases from before it was published
     area_names: dict[str, str]
+
+    @property
+    def thresholds(self) -> dict:
+        """The thresholds the release was computed with (its manifest), so the report's words match its
+        figures; a release from before they were recorded gets the documented defaults."""
+        return {**Settings().thresholds(), **(self.manifest.get("taerskler") or {})}
 
 
 def load(marts_dir: Path, year: int) -> ReportData:

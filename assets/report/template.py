@@ -239,7 +239,8 @@ TEMPLATE = r"""<!DOCTYPE html>
   <h3>Undertrykte værdier</h3>
   <div id="undertrykte-vaerdier" data-undertrykte="{{ suppression.chart_empty }}"
        data-undertrykte-aar="{{ suppression.year_empty }}">
-    <p>En andel, der bygger på færre end 30 gyldige svar, offentliggøres ikke: den står tom i data og som et hul
+    <p>En andel, der bygger på færre end {{ thresholds.minimum_svar }} gyldige svar, offentliggøres
+      ikke: den står tom i data og som et hul
       i kurven, aldrig som et tal. I tryghedsfiguren er {{ suppression.chart_empty }} af
       {{ suppression.chart_total }} punkter tomme af den grund{{ ':' if suppression.chart_empty else '.' }}</p>
 {%- if suppression.chart_where %}
@@ -258,7 +259,7 @@ TEMPLATE = r"""<!DOCTYPE html>
       tryghedsundersøgelse (alle områder, dag og aften/nat) tomme.
 {%- if suppression.year_counts_suppressed %}
       For {{ suppression.year_counts_suppressed }} af dem er også antallet af svar skjult, fordi det er under
-      diskretionsgrænsen på 5 personer.
+      diskretionsgrænsen på {{ thresholds.diskretion_graense }} personer.
 {%- endif %}</p>
   </div>
 

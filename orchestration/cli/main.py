@@ -81,18 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     releases = _command(
         commands, "releases", "list the published releases, newest first, the current marked",
-        "Lists the releases kept under warehouse/udgivelser/: when, the run id, the number of input files and
-"
+        "Lists the releases kept under warehouse/udgivelser/: when, the run id, the number of input files and\n"
         "the thresholds each was computed with; * marks the current one (what BI tools and reports read).",
         "tryghed releases --warehouse /srv/sikker-by/lager")
     releases.add_argument("--warehouse", type=Path, help="warehouse with the published marts")
 
     rollback = _command(
         commands, "rollback", "make the release before the current one current (catalog, Excel and report included)",
-        "Makes the previous release (or the one named with --to) current, atomically: the BI catalog, the
-"
-        "Excel workbook and the pointer, then rebuilds the status report from it. Take the bad delivery out
-"
+        "Makes the previous release (or the one named with --to) current, atomically: the BI catalog, the\n"
+        "Excel workbook and the pointer, then rebuilds the status report from it. Take the bad delivery out\n"
         "of the inbox first if the inbox sensor is on.",
         "tryghed rollback --to 20261130T190239_c2a5bf26")
     rollback.add_argument("--to", dest="release",
@@ -101,8 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sample = _command(
         commands, "sample", "write a deterministic sample inbox",
-        "Generates a synthetic inbox shaped like the real deliveries (same seed, same bytes). The bundled
-"
+        "Generates a synthetic inbox shaped like the real deliveries (same seed, same bytes). The bundled\n"
         "sample data/sample is regenerated with `make sample`.",
         "tryghed sample --out /tmp/indbakke --years 2014-2026 --scale 4.9")
     sample.add_argument("--out", type=Path, required=True, help="folder to write the inbox into")
