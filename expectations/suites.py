@@ -431,6 +431,13 @@ MART: tuple[Suite, ...] = (
         between("antal_kvartaler", 0, 4),
         true("komplet_er_fire_kvartaler"),
     ), derived={"komplet_er_fire_kvartaler": "komplet = (antal_kvartaler = 4)"}),
+    Suite("marts.dim_partnerskab", (
+        *not_null("partnerskab_kode", "navn", "omraade_kode", "aftale_fra", "aftale_til", "baseline_aar"),
+        unique("partnerskab_kode"),
+        ("ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "aftale_til", "column_B": "aftale_fra",
+         "or_equal": True}, "error"),
+        true("omraade_findes"),
+    ), derived={"omraade_findes": "omraade_kode in (select omraade_kode from marts.dim_omraade)"}),
     Suite("marts.baseline", (
         *not_null("partnerskab_kode", "baseline_aar", "gerningstype", "maal", "omraade_kode", "version",
                   "beregnet", "fastfrosset"),

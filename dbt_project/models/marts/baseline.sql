@@ -34,6 +34,7 @@ beregnet as (
         partnerskaber.partnerskab_kode,
         partnerskaber.baseline_aar,
         typer.gerningstype,
+        typer.gruppe,
         typer.maal,
         typer.sortering,
         optalt.antal_anmeldelser as baseline_antal,
@@ -66,9 +67,14 @@ frosset as (
     select
         partnerskaber.partnerskab_kode,
         partnerskaber.baseline_aar,
+        typer.gruppe,
         frosset.*
     from {{ ref('baseline_2024_frosset') }} as frosset
     inner join partnerskaber on frosset.omraade_kode = partnerskaber.omraade_kode
+    left join typer
+        on
+            partnerskaber.partnerskab_kode = typer.partnerskab_kode
+            and frosset.gerningstype = typer.gerningstype
 ),
 
 frosset_fingeraftryk as (
@@ -91,7 +97,8 @@ nye as (
         beregnet.omraade_kode,
         beregnet_version.version,
         cast(current_timestamp as timestamp) as beregnet,
-        false as fastfrosset
+        false as fastfrosset,
+        beregnet.gruppe
     from beregnet
     inner join beregnet_version on beregnet.partnerskab_kode = beregnet_version.partnerskab_kode
     where not exists (
@@ -115,5 +122,6 @@ select
     version,
     cast(beregnet as timestamp) as beregnet,
     -- every row of the seed is frozen (the seed's own test keeps its fastfrosset column true)
-    true as fastfrosset
+    true as fastfrosset,
+    gruppe
 from frosset
