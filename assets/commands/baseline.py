@@ -31,6 +31,7 @@ from assets.foundation.settings import Settings
 
 SEED_PATH = SEEDS_DIR / "baseline_2024_frosset.csv"
 MART = "baseline"  # every partnership's baseline table (decision 18); one partnership is frozen at a time
+MART_2024 = "baseline_2024"  # the same rows for the partnerships whose baseline year is the shared one
 # The seed's columns, in file order: the mart's columns plus the day of freezing.
 COLUMNS = ("gerningstype", "maal", "baseline_antal", "baseline_pr_1000", "omraade_kode", "version",
            "beregnet", "fastfrosset", "frosset_dato")
@@ -141,15 +142,18 @@ def computed_baseline(settings: Settings) -> list[dict]:
 
     partnership = partnership_to_freeze(settings)
     expected = sum(g.art == "kriminalitet" for g in partnership.maal)
-    path = settings.marts_dir / f"{MART}.parquet"
+    # a partnership with the shared baseline year freezes what baseline_2024 publishes (as before there were
+    # several); another baseline year's table is only in the mart baseline (decision 18)
+    mart = MART_2024 if partnership.baseline_aar == settings.baseline_aar else MART
+    path = settings.marts_dir / f"{mart}.parquet"
     if not path.exists():
         raise BaselineError(f"no published baseline at {path}: run `tryghed run` first")
     con = duckdb.connect()
     try:
         cursor = con.execute(
             "select gerningstype, maal, baseline_antal, baseline_pr_1000, omraade_kode, version, beregnet "
-            "from read_parquet(?) where not fastfrosset and partnerskab_kode = ? order by gerningstype",
-            [str(path), partnership.kode])
+            "from read_parquet(?) where not fastfrosset and omraade_kode = ? order by gerningstype",
+            [str(path), partnership.omraade_kode])
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
     finally:
