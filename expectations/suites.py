@@ -88,7 +88,11 @@ BOOL = ["bool", "BooleanDtype"]
 ANSWER_CODES = [1, 2, 3, 4, 5, 9]
 BYDEL_CODES = [*range(1, 11), 99]
 (X_MIN, X_MAX), (Y_MIN, Y_MAX) = KBH_BBOX["x"], KBH_BBOX["y"]
-AREA_CODES = ["101", *(f"BY{n:02d}" for n in range(1, 11)), "AP", "AP_OPR", "AP_DEL_OPR", "AP_DEL_UDV"]
+# The municipality is the one area code a check names; every other expected area comes from the geo files
+# (the districts) and the configured partnerships (schema partnerskaber, written before any check runs).
+MUNICIPALITY = "101"
+PARTNERSHIP_AREAS = "(select omraade_kode from partnerskaber.omraader)"
+SHARED_AREAS = "(select omraade_kode from marts.dim_omraade where niveau in ('kommune', 'bydel'))"
 DISCLOSURE = Threshold("diskretion_graense")  # person counts below are suppressed (indicators.md)
 
 TIME_CODE = r"^\d{4}(K[1-4]|M(0[1-9]|1[0-2]))?$"  # DST time codes: 2024, 2024K1, 2024M01
@@ -203,7 +207,8 @@ RAW: tuple[Suite, ...] = (
         between("antal_svar", 0),
         unique("aar", "boligomraade"),
         true("aar_som_filnavn"),
-        in_set("boligomraade", Seed("jm_boligomraader.csv", "boligomraade"), "warn", "ukendt_boligomraade"),
+        # a name no partnership's file maps is warned about by the dbt test advarsel_jm_boligomraader_uden_kobling
+        # (the partnerships' mappings are built after the raw checks)
     ), derived={"aar_som_filnavn": ("aar", in_file_year("aar"))}),
     Suite("raw.police", (
         *raw_columns(raw_schema.POLICE),
@@ -294,15 +299,23 @@ RAW: tuple[Suite, ...] = (
         *not_null("omraade_kode", "navn", "niveau"),
         unique("omraade_kode"),
         in_set("niveau", list(LEVELS)),
-        contains("omraade_kode", AREA_CODES),
+        contains("omraade_kode", [MUNICIPALITY]),
+        true("mindst_en_bydel"),
         true("bydel_har_bydel_nr"),
         ("ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "gyldig_til", "column_B": "gyldig_fra",
          "or_equal": True, "ignore_row_if": "either_value_is_missing"}, "error"),
         true("har_geometri"),
     ), derived={
-        "bydel_har_bydel_nr": ("bydel_nr", "niveau <> 'bydel' or bydel_nr between 1 and 10"),
+        "mindst_en_bydel": ("niveau", "count(*) filter (where niveau = 'bydel') over () >= 1"),
+        "bydel_har_bydel_nr": ("bydel_nr", "niveau <> 'bydel' or bydel_nr between 1 and 99"),
         "har_geometri": ("geometry", "geometri_wkt is not null and geometri_wkt <> ''"),
     }),
+    Suite("raw.geo_roder", (
+        *raw_columns(raw_schema.GEO_RODER),
+        *not_null("rode_nr", "rodenavn"),
+        unique("rode_nr"),
+        true("har_geometri"),
+    ), derived={"har_geometri": ("geometry", "geometri_wkt is not null and geometri_wkt <> ''")}),
     Suite("raw.aktiviteter", (
         *raw_columns(raw_schema.AKTIVITETER),
         *not_null("aar", "aktivitet_id", "indsatsomraade", "status"),
@@ -321,8 +334,10 @@ RAW: tuple[Suite, ...] = (
 
 # --- marts: one suite per published table ----------------------------------------------------------------
 GROUPS_WITH_TARGET = ["borgervendt_i_alt", "fokus_indbrud", "fokus_tyveri_roeveri", "fokus_vold_vaaben"]
-BASELINE_ROWS = ["Antal anmeldelser af borgervendt kriminalitet", "Indbrud", "Tyveri/Røveri", "Vold/Våben"]
-GOALS = ["1a", "1b", "2a", "2b", "2c", "2d", "3"]
+# the baseline rows and the goals are each partnership's (its file's crime goals and goals)
+CRIME_GOAL_ROWS = "(select gerningstype from partnerskaber.maal where art = 'kriminalitet')"
+GOALS = "(select partnerskab_kode || '/' || maal_id from partnerskaber.maal)"
+PARTNERSHIPS = "(select partnerskab_kode from partnerskaber.partnerskaber)"
 
 
 def share(*cols: str) -> tuple[Entry, ...]:
@@ -343,9 +358,18 @@ MART: tuple[Suite, ...] = (
         *not_null("omraade_kode", "navn", "niveau"),
         unique("omraade_kode"),
         in_set("niveau", list(LEVELS)),
-        contains("omraade_kode", AREA_CODES),
+        contains("omraade_kode", [MUNICIPALITY]),
+        true("alle_partnerskabers_omraader"),
+        true("partnerskab_under_bydel"),
         between("areal_km2", 0, None, strict_min=True),
-    )),
+    ), derived={
+        # every area the partnerships' files define is an area of the marts ...
+        "alle_partnerskabers_omraader": "(select count(*) from partnerskaber.omraader where omraade_kode not in "
+        "(select omraade_kode from marts.dim_omraade)) = 0",
+        # ... and only theirs sit below the districts, keyed by their partnership
+        "partnerskab_under_bydel": "(niveau in ('kommune', 'bydel')) = (partnerskab_kode is null) "
+        f"and (partnerskab_kode is null or partnerskab_kode in {PARTNERSHIPS})",
+    }),
     Suite("marts.fct_tryghed", (
         *not_null("aar", "omraade_kode", "kilde", "maal", "datagrundlag"),
         unique("aar", "omraade_kode", "kilde", "maal"),
@@ -364,9 +388,12 @@ MART: tuple[Suite, ...] = (
         # the city survey gives both measures for every area (empty with a reason when too few answers) ...
         "kk_begge_maal": "kilde <> 'kk' or "
         "count(distinct maal) over (partition by aar, omraade_kode, kilde) = 2",
-        # ... and every year has the municipality and all ten districts
-        "kk_kommune_og_alle_bydele": "kilde <> 'kk' or count(distinct omraade_kode) filter "
-        "(where omraade_kode = '101' or omraade_kode like 'BY%') over (partition by aar, kilde, maal) = 11",
+        # ... and a year with respondent data has the municipality and every district of the geo files (a
+        # year known only from published shares has the areas the publication covers)
+        "kk_kommune_og_alle_bydele": "kilde <> 'kk' or count(*) filter (where datagrundlag = 'respondenter') "
+        "over (partition by aar, kilde, maal) = 0 or count(distinct case when omraade_kode in "
+        f"{SHARED_AREAS} then omraade_kode end) over (partition by aar, kilde, maal) = "
+        f"(select count(*) from {SHARED_AREAS})",
     }),
     Suite("marts.fct_kriminalitet", (
         *not_null("aar", "omraade_kode", "gruppe", "foreloebig", "har_levering"),
@@ -404,21 +431,43 @@ MART: tuple[Suite, ...] = (
         between("antal_kvartaler", 0, 4),
         true("komplet_er_fire_kvartaler"),
     ), derived={"komplet_er_fire_kvartaler": "komplet = (antal_kvartaler = 4)"}),
+    Suite("marts.dim_partnerskab", (
+        *not_null("partnerskab_kode", "navn", "omraade_kode", "aftale_fra", "aftale_til", "baseline_aar"),
+        unique("partnerskab_kode"),
+        ("ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "aftale_til", "column_B": "aftale_fra",
+         "or_equal": True}, "error"),
+        true("omraade_findes"),
+    ), derived={"omraade_findes": "omraade_kode in (select omraade_kode from marts.dim_omraade)"}),
+    Suite("marts.baseline", (
+        *not_null("partnerskab_kode", "baseline_aar", "gerningstype", "maal", "omraade_kode", "version",
+                  "beregnet", "fastfrosset"),
+        in_set("maal", ["Minimum fastholdelse"]),
+        unique("partnerskab_kode", "version", "gerningstype"),
+        *count("baseline_antal", "baseline_pr_1000"),
+        true("kendt_partnerskab_og_raekke"),
+    ), derived={
+        # exactly the partnerships' crime goals' rows (the dbt test counts them per version)
+        "kendt_partnerskab_og_raekke": f"partnerskab_kode in {PARTNERSHIPS} and gerningstype in {CRIME_GOAL_ROWS} "
+        "and omraade_kode in (select omraade_kode from partnerskaber.partnerskaber)",
+    }),
     Suite("marts.baseline_2024", (
         *not_null("gerningstype", "maal", "baseline_antal", "omraade_kode", "version", "beregnet",
                   "fastfrosset"),
-        # exactly the agreement's rows, no more, no fewer
-        ("ExpectColumnDistinctValuesToEqualSet", {"column": "gerningstype", "value_set": BASELINE_ROWS},
-         "error"),
         in_set("maal", ["Minimum fastholdelse"]),
-        in_set("omraade_kode", ["AP"]),
-        unique("version", "gerningstype"),
+        unique("omraade_kode", "version", "gerningstype"),
         *count("baseline_antal", "baseline_pr_1000"),
+        true("kendt_partnerskab_og_raekke"),
         true("version_har_alle_raekker"),
-    ), derived={"version_har_alle_raekker": "count(distinct gerningstype) over (partition by version) = 4"}),
+    ), derived={
+        # the rows of the partnerships with baseline year 2024: their crime goals, no more, no fewer
+        "kendt_partnerskab_og_raekke": f"gerningstype in {CRIME_GOAL_ROWS} and omraade_kode in "
+        "(select omraade_kode from partnerskaber.partnerskaber)",
+        "version_har_alle_raekker": "count(distinct gerningstype) over (partition by omraade_kode, version) = "
+        "count(distinct gerningstype) over (partition by omraade_kode)",
+    }),
     Suite("marts.fct_aktiviteter", (
-        *not_null("aar", "antal_aktiviteter", "maal"),
-        unique("aar", "indsatsomraade"),
+        *not_null("partnerskab_kode", "aar", "antal_aktiviteter", "maal"),
+        unique("partnerskab_kode", "aar", "indsatsomraade"),
         in_set("indsatsomraade", [1, 2, 3, 4]),
         *share("andel_mindst_2_partnere", "maal"),
         *count("antal_aktiviteter", "antal_med_mindst_2_partnere", "budget_kr"),
@@ -426,22 +475,24 @@ MART: tuple[Suite, ...] = (
          "column_B": "antal_med_mindst_2_partnere", "or_equal": True}, "error"),
         true("alle_indsatsomraader_og_total"),
     ), derived={
-        "alle_indsatsomraader_og_total": "count(distinct indsatsomraade) over (partition by aar) = 4 "
-        "and count(*) filter (where indsatsomraade is null) over (partition by aar) = 1",
+        "alle_indsatsomraader_og_total": "count(distinct indsatsomraade) over (partition by partnerskab_kode, aar) "
+        "= 4 and count(*) filter (where indsatsomraade is null) over (partition by partnerskab_kode, aar) = 1",
     }),
     Suite("marts.fct_maalopfyldelse", (
-        *not_null("status_aar", "maal_id", "beskrivelse", "maalingsaar"),
-        unique("status_aar", "maal_id"),
-        in_set("maal_id", GOALS),
+        *not_null("partnerskab_kode", "status_aar", "maal_id", "beskrivelse", "maalingsaar"),
+        unique("partnerskab_kode", "status_aar", "maal_id"),
+        true("kendt_maal"),
         true("alle_maal_hvert_aar"),
         true("kalender"),
         true("dom_kun_i_aftaleperioden"),
         true("begrundelse_naar_ingen_dom"),
         *share("fremskrevet_2028", "fremskrevet_2028_ci_lav", "fremskrevet_2028_ci_hoej"),
     ), derived={
-        "alle_maal_hvert_aar": f"count(distinct maal_id) over (partition by status_aar) = {len(GOALS)}",
-        # decision 9: goal 1 on the status year's survey, goals 2 and 3 on the year before
-        "kalender": "maalingsaar = status_aar - case when maal_id like '1%' then 0 else 1 end",
+        "kendt_maal": f"partnerskab_kode || '/' || maal_id in {GOALS}",
+        "alle_maal_hvert_aar": "count(distinct maal_id) over (partition by partnerskab_kode, status_aar) = "
+        "count(distinct maal_id) over (partition by partnerskab_kode)",
+        # decision 9: safety goals on the status year's survey, crime and collaboration on the year before
+        "kalender": "maalingsaar = status_aar - case when maal_art = 'tryghed' then 0 else 1 end",
         # decisions 10, 14: verdicts only inside the agreement period, never on preliminary data
         "dom_kun_i_aftaleperioden": "opfyldt is null or (i_aftaleperiode and not foreloebig)",
         "begrundelse_naar_ingen_dom": "opfyldt is not null or begrundelse is not null",

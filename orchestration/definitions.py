@@ -10,7 +10,7 @@ from orchestration.dbt_assets import mart_keys, tryghed_dbt_assets
 from orchestration.jobs import alt_job
 from orchestration.publish_assets import build_dbt_docs_asset, build_publish_asset
 from orchestration.quality_checks import MART_CHECKS, RAW_CHECKS
-from orchestration.raw_assets import RAW_ASSETS
+from orchestration.raw_assets import RAW_ASSETS, partnerskaber
 from orchestration.report_asset import build_report_asset
 from orchestration.resources import TryghedResource
 from orchestration.triggers import aarlig_opdatering, indbakke_sensor
@@ -24,7 +24,7 @@ dbt_dokumentation = build_dbt_docs_asset([publicerede_marts.key])
 # the Finance Committee's yearly status, from the published marts alone
 statusrapport = build_report_asset([publicerede_marts.key])
 
-ALL_ASSETS = [*RAW_ASSETS, tryghed_dbt_assets, publicerede_marts, dbt_dokumentation, statusrapport]
+ALL_ASSETS = [*RAW_ASSETS, partnerskaber, tryghed_dbt_assets, publicerede_marts, dbt_dokumentation, statusrapport]
 
 
 def build_definitions(settings=None) -> dg.Definitions:

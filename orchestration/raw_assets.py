@@ -10,8 +10,11 @@ from datetime import UTC, datetime
 import dagster as dg
 
 from assets.foundation.database import connect
+from assets.foundation.partnerships import load_partnerships
 from assets.ingest.contract import LoadContext
 from assets.ingest.loading import Source, load_source
+from assets.ingest.partnerships import TABLES as PARTNERSHIP_TABLES
+from assets.ingest.partnerships import build_partnerships
 from assets.ingest.sources import SOURCES
 from orchestration.resources import TryghedResource
 
@@ -53,3 +56,28 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
 
 
 RAW_ASSETS: list[dg.AssetsDefinition] = [build_raw_asset(s) for s in SOURCES]
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(dg.AssetKey(["partnerskaber", name]), group_name="raw", kinds={"duckdb", "python"},
+                        deps=[dg.AssetKey(["raw", "geo_omraader"]), dg.AssetKey(["raw", "geo_roder"])],
+                        description=f"The configured partnerships (partnerskaber/*.toml): table {name}.")
+           for name in PARTNERSHIP_TABLES],
+    name="partnerskaber",
+)
+def partnerskaber(context: dg.AssetExecutionContext, tryghed: TryghedResource):
+    """Every configured partnership, its areas built from the geo layers (assets/ingest/partnerships.py)."""
+    settings = tryghed.settings()
+    partnerships = load_partnerships(settings.partnerskaber, settings.partnerskab)
+    with connect(settings.database, spatial=True) as con:
+        con.execute("begin transaction")
+        try:
+            stats = build_partnerships(con, partnerships)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+    context.log.info(f"{stats['partnerskaber']} partnership(s): "
+                     f"{', '.join(p.kode for p in partnerships)}; {stats['omraader']} areas")
+    for name in PARTNERSHIP_TABLES:
+        yield dg.MaterializeResult(asset_key=dg.AssetKey(["partnerskaber", name]))

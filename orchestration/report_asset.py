@@ -6,7 +6,8 @@ from orchestration.resources import TryghedResource
 
 
 def build_report_asset(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
-    """An asset (key `statusrapport`, group `rapportering`) writing warehouse/reports/status_<year>.html.
+    """An asset (key `statusrapport`, group `rapportering`) writing one report per partnership,
+    warehouse/reports/<code>/status_<year>.html (+ .pdf).
 
     The year is the newest status year (the newest survey edition, decision 9). A publication without one (e.g. a
     first run on an inbox with only the safety plan) is logged as a warning rather than failing the run:
@@ -23,7 +24,7 @@ def build_report_asset(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
     )
     def statusrapport(context: dg.AssetExecutionContext, tryghed: TryghedResource) -> dg.MaterializeResult:
         # the report's libraries (matplotlib, pandas) load only when a report is written
-        from assets.report.build import build_report
+        from assets.report.build import build_reports
         from assets.report.data import latest_year
 
         settings = tryghed.settings()
@@ -31,10 +32,12 @@ def build_report_asset(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
         if year is None:
             context.log.warning(f"statusrapport: no safety or crime figures in {settings.marts_dir}; no report")
             return dg.MaterializeResult(metadata={"rapport": dg.MetadataValue.text("ingen – ingen tal at rapportere")})
-        path = build_report(settings.marts_dir, year, settings.layout.reports_dir)
-        context.log.info(f"status report for {year}: {path}")
+        paths = build_reports(settings.marts_dir, year, settings.layout.reports_dir)
+        for path in paths:
+            context.log.info(f"status report for {year}: {path}")
         return dg.MaterializeResult(
-            metadata={"aar": dg.MetadataValue.int(year), "path": dg.MetadataValue.path(str(path))}
+            metadata={"aar": dg.MetadataValue.int(year),
+                      **{f"path_{p.parent.name}": dg.MetadataValue.path(str(p)) for p in paths}}
         )
 
     return statusrapport

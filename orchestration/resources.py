@@ -20,19 +20,18 @@ class TryghedResource(dg.ConfigurableResource):
     diskretion_graense: int = Settings.diskretion_graense
     maal_samarbejde: float = Settings.maal_samarbejde
     baseline_aar: int = Settings.baseline_aar
-    aftale_fra: int = Settings.aftale_fra
-    aftale_til: int = Settings.aftale_til
+    partnerskaber: str = ""  # empty: the project's partnerskaber/
+    partnerskab: str = ""  # empty: every partnership
 
     def settings(self) -> Settings:
         return Settings(
             minimum_svar=self.minimum_svar, diskretion_graense=self.diskretion_graense,
             maal_samarbejde=self.maal_samarbejde, baseline_aar=self.baseline_aar,
-            aftale_fra=self.aftale_fra, aftale_til=self.aftale_til,
-        ).with_paths(self.inbox, self.warehouse)
+        ).with_paths(self.inbox, self.warehouse, self.partnerskaber or None, self.partnerskab or None)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TryghedResource:
         return cls(inbox=str(settings.inbox or ""), warehouse=str(settings.warehouse),
                    minimum_svar=settings.minimum_svar, diskretion_graense=settings.diskretion_graense,
                    maal_samarbejde=settings.maal_samarbejde, baseline_aar=settings.baseline_aar,
-                   aftale_fra=settings.aftale_fra, aftale_til=settings.aftale_til)
+                   partnerskaber=str(settings.partnerskaber), partnerskab=settings.partnerskab or "")

@@ -2,15 +2,16 @@
 
 `generate()` writes one folder per source. The same seed gives byte-identical files (no timestamps, stable
 order, gzip and xlsx with pinned times), so the committed sample in data/sample only changes when the
-generator does. Real geometry (districts, Urbanplanen) comes from samplegen/data; everything else is drawn
-from seeded sub-streams, one per source and year.
+generator does. Real geometry (districts, Urbanplanen, the city's rode layer) comes from samplegen/data;
+everything else is drawn from seeded sub-streams, one per source and year. Two partnerships: Amager
+(geography.py and the rest) and Tingbjerg-Husum (tingbjerg.py, which only adds to the sample).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from . import activities, context, geography, police, population, survey
+from . import activities, context, geography, police, population, survey, tingbjerg
 
 SOURCES = ("geo", "survey_kk", "survey_kk_published", "survey_jm", "police", "dst", "kk_befolkning",
            "befolkning_kvadratnet", "lbf", "aktiviteter")
@@ -43,11 +44,12 @@ def generate(out: Path, seed: int = 2025, years: tuple[int, int] = (2014, 2026),
     d = {s: _clean(out / s) for s in SOURCES}
     n: dict[str, int] = {}
 
-    n["geo"] = geography.write_geo(d["geo"])
+    n["geo"] = geography.write_geo(d["geo"]) + tingbjerg.write_rode(d["geo"])
 
     grid = population.build_grid(seed, tuple(yrs))
     n["kk_befolkning"] = population.write_kk_befolkning(d["kk_befolkning"], yrs, seed)
-    n["befolkning_kvadratnet"], _ = population.write_grid(d["befolkning_kvadratnet"], grid, seed)
+    n["befolkning_kvadratnet"], _ = population.write_grid(d["befolkning_kvadratnet"], grid, seed,
+                                                          extra=tingbjerg.build_grid(seed, tuple(yrs)))
 
     samples = {y: survey.draw(seed, y, grid, survey_scale) for y in yrs}
     n["survey_kk"] = sum(survey.write_survey(d["survey_kk"], s) for s in samples.values())
@@ -57,6 +59,7 @@ def generate(out: Path, seed: int = 2025, years: tuple[int, int] = (2014, 2026),
     n["police"], _ = police.write_police(d["police"], seed, yrs, grid, scale, gz=gz)
 
     n["dst"] = context.write_straf11(d["dst"], yrs, seed) + context.write_folk1a(d["dst"], yrs)
-    n["lbf"] = context.write_lbf(d["lbf"], yrs, seed)
+    n["lbf"] = context.write_lbf(d["lbf"], yrs, seed, others=tingbjerg.departments())
     n["aktiviteter"], _ = activities.write_activities(d["aktiviteter"], yrs, seed)
+    n["aktiviteter"] += tingbjerg.write_activities(d["aktiviteter"], activities.plan_years(yrs), seed)
     return n

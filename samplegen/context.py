@@ -82,7 +82,7 @@ def write_folk1a(folder: Path, years: range) -> int:
 
 
 # (organisation, department no., name, housing area code, residents, profile) — profile picks the values.
-# The (organisation, number, area) triples are the dbt seed lbf_afdelinger.csv's (tests/test_samplegen.py).
+# The (organisation, number, area) triples are partnerskaber/AP.toml's lbf_afdelinger (tests/test_samplegen.py).
 DEPARTMENTS = [
     ("3B", "4110", "Urbanplanen, Sundholmsvej", "BO_URBANPLANEN", 1_650, "udsat"),
     ("KAB", "1023", "Urbanplanen, Hjulmagerstien", "BO_URBANPLANEN", 1_420, "udsat"),
@@ -122,7 +122,8 @@ def lbf_years(years: range) -> range:
     return range(max(2019, years[0]), years[-1] + 1)
 
 
-def write_lbf(folder: Path, years: range, seed: int) -> int:
+def write_lbf(folder: Path, years: range, seed: int, others: list[tuple] = ()) -> int:
+    """Amager's departments (DEPARTMENTS), then `others` (Tingbjerg-Husum's, samplegen/tingbjerg.py)."""
     n = 0
     for year in lbf_years(years):
         r = rng(seed, "lbf", year)
@@ -148,6 +149,14 @@ def write_lbf(folder: Path, years: range, seed: int) -> int:
                 vals[6] = None
             beboere = int(round(residents * (1 + 0.01 * (year - 2019)) * r.uniform(0.97, 1.03)))
             ws.append([year, org, nr, navn, beboere, *vals])
+        # the other partnerships' departments below Amager's, from a stream of their own
+        r_other = rng(seed, "lbf_thp", year)
+        for org, nr, navn, _code, residents, kind in others:
+            centre = _profile(kind, year)
+            vals = [round(float(c + r_other.normal(0, 0.15 if i == 4 else 1.2)), 2 if i == 4 else 1)
+                    for i, c in enumerate(centre)]
+            beboere = int(round(residents * (1 + 0.005 * (year - 2019)) * r_other.uniform(0.97, 1.03)))
+            ws.append([year, org, nr, navn, beboere, *vals])
         save_xlsx(wb, folder / f"beboerdata_{year}.xlsx")
-        n += len(DEPARTMENTS)
+        n += len(DEPARTMENTS) + len(others)
     return n

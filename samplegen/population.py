@@ -187,29 +187,37 @@ def build_grid(seed: int, years: tuple[int, ...]) -> Grid:
     return Grid(e, n, bydel, base, housing, tuple(years), totals)
 
 
-def write_grid(folder: Path, grid: Grid, seed: int) -> tuple[int, int]:
-    """Only Amager Vest and Øst: every partnership-level area lies there, and the whole city's grid
-    would not fit in the committed sample."""
+def write_grid(folder: Path, grid: Grid, seed: int, extra: Grid | None = None) -> tuple[int, int]:
+    """Only where the partnerships are (Amager Vest and Øst, and `extra`: Tingbjerg-Husum's cells): the
+    whole city's grid would not fit in the committed sample. Each grid's age split has its own stream, so
+    adding a partnership's cells never changes Amager's rows."""
     rows_total = 0
     for year in grid.years:
-        r = rng(seed, "grid_ages", year)
-        tot = grid.totals[year]
-        kids = np.where(grid.housing, 0.25, 0.16) * r.lognormal(0, 0.2, tot.size)
-        old = np.where(grid.housing, 0.13, 0.11) * r.lognormal(0, 0.3, tot.size)
-        a = np.round(tot * kids).astype(int)
-        c = np.round(tot * old).astype(int)
-        b = tot - a - c
-        order = np.lexsort((grid.e, grid.n))
-        rows = []
-        for i in order:
-            cid = f"100m_{grid.n[i]}_{grid.e[i]}"
-            if tot[i] <= 0:
-                continue
-            if tot[i] < 5:
-                rows += [(year, cid, g, "..") for g in GRID_AGE_GROUPS]
-            else:
-                vals = (a[i], b[i], c[i])
-                rows += [(year, cid, g, int(v)) for g, v in zip(GRID_AGE_GROUPS, vals, strict=True)]
+        rows = _grid_rows(grid, year, rng(seed, "grid_ages", year))
+        if extra is not None:
+            rows += _grid_rows(extra, year, rng(seed, "grid_ages_thp", year))
         rows_total += write_csv(folder / f"befolkning_100m_{year}.csv.gz", ("aar", "celle_id", "aldersgruppe",
                                                                              "personer"), rows, gz=True)
     return rows_total, len(grid.years)
+
+
+def _grid_rows(grid: Grid, year: int, r) -> list[tuple]:
+    """One grid's rows of a year, sorted by cell (north, then east)."""
+    tot = grid.totals[year]
+    kids = np.where(grid.housing, 0.25, 0.16) * r.lognormal(0, 0.2, tot.size)
+    old = np.where(grid.housing, 0.13, 0.11) * r.lognormal(0, 0.3, tot.size)
+    a = np.round(tot * kids).astype(int)
+    c = np.round(tot * old).astype(int)
+    b = tot - a - c
+    order = np.lexsort((grid.e, grid.n))
+    rows = []
+    for i in order:
+        cid = f"100m_{grid.n[i]}_{grid.e[i]}"
+        if tot[i] <= 0:
+            continue
+        if tot[i] < 5:
+            rows += [(year, cid, g, "..") for g in GRID_AGE_GROUPS]
+        else:
+            vals = (a[i], b[i], c[i])
+            rows += [(year, cid, g, int(v)) for g, v in zip(GRID_AGE_GROUPS, vals, strict=True)]
+    return rows

@@ -235,7 +235,7 @@ def published(tmp_path_factory, pipeline):
     shutil.copytree(source_inbox, inbox)
     shutil.copytree(source_warehouse, warehouse, symlinks=True)
     marts = _published(warehouse)
-    assert len([m for m in marts if m.endswith(".parquet")]) == 9
+    assert len([m for m in marts if m.endswith(".parquet")]) == 11  # nine marts + baseline, dim_partnerskab (issue 13)
     assert (warehouse / "docs" / "quality" / "index.html").is_file()
     return root, inbox, warehouse, marts
 

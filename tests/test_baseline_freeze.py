@@ -262,7 +262,8 @@ def test_end_to_end_frozen_version_survives_changed_data(tmp_path, real_seed, mo
     assert new.set_index("gerningstype").loc["Indbrud", "baseline_antal"] == indbrud_v1 + EXTRA_BURGLARIES
 
     # status 2025 holds police year 2024, the baseline year: shown against the frozen baseline, not judged
-    status = _read(warehouse, "fct_maalopfyldelse").set_index(["status_aar", "maal_id"])
+    status = _read(warehouse, "fct_maalopfyldelse").query("partnerskab_kode == 'AP'")
+    status = status.set_index(["status_aar", "maal_id"])
     goal_2b = status.loc[(2025, "2b")]
     assert goal_2b["maalvaerdi"] == indbrud_v1 and goal_2b["vaerdi"] == indbrud_v1 + EXTRA_BURGLARIES
     assert pd.isna(goal_2b["opfyldt"]) and goal_2b["maalingsaar"] == 2024
@@ -277,13 +278,13 @@ def test_end_to_end_frozen_version_survives_changed_data(tmp_path, real_seed, mo
 
 
 def _dbt_build_baseline_only(settings: Settings, target: Path, monkeypatch) -> pd.DataFrame:
-    """Reload the frozen seed and rebuild baseline_2024 (with their tests) in the run's database."""
+    """Reload the frozen seed and rebuild baseline and baseline_2024 (with their tests) in the run's database."""
     import duckdb
 
     from assets.foundation.dbt_project import invoke
 
     # invoke releases the database afterwards (dbt-duckdb keeps it open in this process otherwise)
-    result = invoke(["build", "--quiet", "--select", "baseline_2024_frosset", "baseline_2024"],
+    result = invoke(["build", "--quiet", "--select", "baseline_2024_frosset", "baseline", "baseline_2024"],
                     settings.dbt_vars(), target_path=target)
     assert result.success, result.exception or result.result
     con = duckdb.connect(str(settings.database), read_only=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import tomllib
 from pathlib import Path
 
 import duckdb
@@ -33,7 +34,8 @@ INDICATORS_MD = ROOT.parent / "shared" / "docs" / "indicators.md"
 # its "Decisions" section, marked). A mart may have more columns than listed; it may not have fewer.
 CONTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
     # ## dim_omraade — the areas
-    "dim_omraade": ("omraade_kode", "navn", "niveau", "overordnet_kode", "gyldig_fra", "gyldig_til", "areal_km2"),
+    "dim_omraade": ("omraade_kode", "navn", "niveau", "overordnet_kode", "gyldig_fra", "gyldig_til", "areal_km2",
+                    "partnerskab_kode"),
     # ## fct_tryghed — feeling safe
     "fct_tryghed": (
         "aar", "omraade_kode", "kilde", "maal", "andel", "ci_lav", "ci_hoej", "antal_svar", "effektiv_n",
@@ -44,6 +46,8 @@ CONTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
         "aar", "omraade_kode", "gruppe", "antal_anmeldelser", "befolkning", "pr_1000", "baseline_2024_antal",
         "baseline_2024_pr_1000", "indeks_2024", "maal", "maal_opfyldt", "antal_uden_placering",
         "befolkning_kilde", "befolkning_undertrykte_celler",
+        # Decision 18: against the baseline year of the area's partnership
+        "baseline_aar", "baseline_antal", "baseline_pr_1000", "indeks_baseline",
     ),
     # ## fct_kriminalitet_dst — coverage against Danmarks Statistik
     "fct_kriminalitet_dst": (
@@ -58,12 +62,12 @@ CONTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
     # ## fct_aktiviteter — collaboration in the safety plan
     "fct_aktiviteter": (
         "aar", "indsatsomraade", "antal_aktiviteter", "antal_med_mindst_2_partnere", "andel_mindst_2_partnere",
-        "budget_kr", "maal", "maal_opfyldt",
+        "budget_kr", "maal", "maal_opfyldt", "partnerskab_kode",
     ),
     # ## fct_maalopfyldelse — the yearly status, one row per goal and year
     "fct_maalopfyldelse": (
         "status_aar", "maal_id", "beskrivelse", "maalingsaar", "vaerdi", "maalvaerdi", "enhed", "opfyldt",
-        "begrundelse", "tendens", "kilde",
+        "begrundelse", "tendens", "kilde", "partnerskab_kode",
     ),
     # ## fct_omraadeprofil — context and the state's criteria
     "fct_omraadeprofil": (
@@ -73,8 +77,13 @@ CONTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     # the coverage table issue 12 asks for ("a mart or a published table"): ours, not a contract section
     "fct_datadaekning": (),
+    # decision 18's new mart "baseline": every partnership's table (named in the Decisions, no section of its own)
+    "baseline": ("partnerskab_kode", "baseline_aar", "gerningstype", "maal", "baseline_antal", "baseline_pr_1000",
+                 "omraade_kode", "version", "beregnet", "fastfrosset"),
+    # the partnerships (issue 13): ours
+    "dim_partnerskab": (),
 }
-PROJECT_MARTS = {"fct_datadaekning"}
+PROJECT_MARTS = {"fct_datadaekning", "baseline", "dim_partnerskab"}
 # Columns the contract describes without naming them; the names are ours (documented in _marts.yml).
 # fct_omraadeprofil: "for § 61 a and § 61 b each criterion as a bool and the count met ... and the distance
 # to each threshold"; fct_tryghed: "a reason column" and the disclosure "flag".
@@ -102,8 +111,8 @@ CONTRACT_TYPES: dict[tuple[str, str], pa.DataType] = {
 }
 # The yearly status report's marts (exposure aarlig_statusrapport).
 STATUS_REPORT_MARTS = {
-    "fct_maalopfyldelse", "fct_tryghed", "fct_kriminalitet", "baseline_2024", "fct_aktiviteter", "dim_omraade",
-    "fct_datadaekning",
+    "fct_maalopfyldelse", "fct_tryghed", "fct_kriminalitet", "baseline", "fct_aktiviteter", "dim_omraade",
+    "dim_partnerskab", "fct_datadaekning",
 }
 DANISH_LETTERS = set("æøåÆØÅ")
 
@@ -224,12 +233,17 @@ def test_contract_table_matches_indicators_md():
 def test_danish_text_survives_parquet_and_the_catalog(pipeline, catalog):
     inbox, warehouse, _marts, _ = pipeline
 
-    # area names: the inbox's GeoJSON, read with json
+    # area names: the municipality and districts from the inbox's GeoJSON, read with json; every other area
+    # from the partnerships' files, read with tomllib (issue 13)
     geo = json.loads((inbox / "geo" / "omraader.geojson").read_text(encoding="utf-8"))
-    source_names = {f["properties"]["omraade_kode"]: f["properties"]["navn"] for f in geo["features"]}
-    # and the national survey's own areas (decision 15), named as the survey names them
-    source_names |= {"BO_REMISEVAENGET_HOERGAARDEN": "Remisevænget og Hørgården",
-                     "BO_HOLMBLADSGADE_STOEBERIGAARDEN": "Holmbladsgade og Støberigården"}
+    source_names = {f["properties"]["omraade_kode"]: f["properties"]["navn"] for f in geo["features"]
+                    if f["properties"]["niveau"] in ("kommune", "bydel")}
+    files = {p.stem: tomllib.loads(p.read_text(encoding="utf-8")) for p in (ROOT / "partnerskaber").glob("*.toml")}
+    for document in files.values():
+        for section in ("graenser", "dele", "boligomraader"):
+            source_names |= {a["kode"]: a["navn"] for a in document.get(section, [])}
+        # the national survey's own areas (decision 15), named as the survey names them
+        source_names |= {a["kode"]: a["navn"] for a in document.get("landsundersoegelse", []) if "kode" in a}
     assert "Amager Øst" in source_names.values()
     assert any(DANISH_LETTERS & set(n) for n in source_names.values())
     table = pq.read_table(_mart_path(warehouse, "dim_omraade"), columns=["omraade_kode", "navn"]).to_pydict()
@@ -238,21 +252,18 @@ def test_danish_text_survives_parquet_and_the_catalog(pipeline, catalog):
     # a BI tool filtering on a Danish literal finds the row
     assert catalog.execute("select omraade_kode from dim_omraade where navn = 'Amager Øst'").fetchall() == [("BY09",)]
 
-    # goal descriptions, units and sources: the seed maal.csv, read with csv
-    goals = {row["maal_id"]: (row["beskrivelse"], row["enhed"], row["kilde"]) for row in _seed("maal.csv")}
-    assert any("å" in d for d, _, _ in goals.values()) and any("ø" in d for d, _, _ in goals.values())
+    # goal descriptions: the partnerships' files, read with tomllib
+    goals = {(code, g["id"], g["tekst"]) for code, document in files.items() for g in document["maal"]}
+    assert any("å" in d for _, _, d in goals) and any("ø" in d for _, _, d in goals)
     table = pq.read_table(_mart_path(warehouse, "fct_maalopfyldelse"),
-                          columns=["maal_id", "beskrivelse", "enhed", "kilde"]).to_pylist()
-    via_parquet = {(r["maal_id"], (r["beskrivelse"], r["enhed"], r["kilde"])) for r in table}
-    via_catalog = set(
-        (maal_id, (beskrivelse, enhed, kilde))
-        for maal_id, beskrivelse, enhed, kilde in catalog.execute(
-            "select distinct maal_id, beskrivelse, enhed, kilde from fct_maalopfyldelse").fetchall()
-    )
-    assert via_parquet == via_catalog == set(goals.items())
+                          columns=["partnerskab_kode", "maal_id", "beskrivelse"]).to_pylist()
+    via_parquet = {(r["partnerskab_kode"], r["maal_id"], r["beskrivelse"]) for r in table}
+    via_catalog = set(catalog.execute(
+        "select distinct partnerskab_kode, maal_id, beskrivelse from fct_maalopfyldelse").fetchall())
+    assert via_parquet == via_catalog == goals
 
-    # the agreement's crime-type labels: the seed baseline_gerningstyper.csv
-    labels = {row["gerningstype"] for row in _seed("baseline_gerningstyper.csv")}
+    # the agreement's crime-type labels: Amager's file (the partnership with baseline year 2024)
+    labels = {g["gerningstype"] for g in files["AP"]["maal"] if g["art"] == "kriminalitet"}
     assert {"Tyveri/Røveri", "Vold/Våben"} <= labels
     assert set(pq.read_table(_mart_path(warehouse, "baseline_2024")).column("gerningstype").to_pylist()) == labels
     assert {r[0] for r in catalog.execute("select gerningstype from baseline_2024").fetchall()} == labels

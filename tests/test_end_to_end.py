@@ -157,17 +157,19 @@ def test_report_in_the_2025_extension_counts_on_the_current_boundary_only(pipeli
 def test_collaboration_share(pipeline):
     inbox, _warehouse, marts, _ = pipeline
     plan = _read_csvs(inbox / "aktiviteter", "tryghedsplan_2025.csv")
-    aliases = pd.read_csv(Path(__file__).parent.parent / "dbt_project" / "seeds" / "partnere.csv", sep=";")
+    import tomllib
+
+    parties = tomllib.loads((Path(__file__).parent.parent / "partnerskaber" / "AP.toml").read_text("utf-8"))["parter"]
 
     def norm_name(s: str) -> str:
         return " ".join(s.split()).lower()
 
-    lookup = {norm_name(a): p for a, p in zip(aliases["alias"], aliases["partner"], strict=True)}
+    lookup = {norm_name(a): p["navn"] for p in parties for a in [p["navn"], *p.get("aliaser", [])]}
     active = plan[plan["status"] != "aflyst"]
     partners = active["partnere"].map(
         lambda s: {lookup.get(norm_name(x), norm_name(x)) for x in s.split(",") if x.strip()})
     expected = (partners.map(len) >= 2).sum() / len(active)
-    total = marts["fct_aktiviteter"].query("aar == 2025 and indsatsomraade.isna()").iloc[0]
+    total = marts["fct_aktiviteter"].query("partnerskab_kode == 'AP' and aar == 2025 and indsatsomraade.isna()").iloc[0]
     assert total["antal_aktiviteter"] == len(active)
     assert total["andel_mindst_2_partnere"] == pytest.approx(expected, abs=1e-12)
     assert bool(total["maal_opfyldt"]) == (expected >= 0.75)

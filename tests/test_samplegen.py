@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import re
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +17,8 @@ from openpyxl import load_workbook
 from shapely.geometry import shape
 
 import samplegen
-from assets.foundation.dbt_project import read_seed
-from samplegen import activities, geography, police, population, survey
+from assets.foundation.settings import PROJECT_ROOT
+from samplegen import activities, geography, police, population, survey, tingbjerg
 
 YEARS = (2023, 2025)
 SCALE = 0.05
@@ -72,7 +73,12 @@ def test_every_contract_folder_has_files(runs):
         assert any((a / folder).iterdir()), folder
         assert counts[folder] > 0, folder
     assert {p.name for p in (a / "aktiviteter").iterdir()} == {
-        "tryghedsplan_2024.csv", "tryghedsplan_2025.csv", "tryghedsplan_2026.xlsx"}
+        "tryghedsplan_2024.csv", "tryghedsplan_2025.csv", "tryghedsplan_2026.xlsx", "THP"}
+    # the second partnership's plans in its own folder (extracts.md), the city's rode layer as delivered
+    assert {p.name for p in (a / "aktiviteter" / "THP").iterdir()} == {
+        "tryghedsplan_2024.csv", "tryghedsplan_2025.csv", "tryghedsplan_2026.csv"}
+    assert (a / "geo" / "rode.geojson").read_bytes() == (
+        Path(__file__).parents[2] / "shared" / "realdata" / "kk-rode-wfs-2023" / "rode.geojson").read_bytes()
 
 
 def test_geo_areas_are_valid_and_nest(runs):
@@ -179,12 +185,12 @@ def test_lbf_excel_has_title_rows_and_contract_header(runs):
         header_at = next(i for i, r in enumerate(rows) if r and r[0] == "År")
         assert header_at >= 1
         assert tuple(rows[header_at]) == samplegen.context.LBF_HEADER
-        assert len(rows) - header_at - 1 == len(samplegen.context.DEPARTMENTS)
+        assert len(rows) - header_at - 1 == len(samplegen.context.DEPARTMENTS) + len(tingbjerg.departments())
 
 
 def test_activities_partners_are_all_in_the_alias_list(runs):
     a, _, _ = runs
-    aliases = {activities.normalise(r["alias"]): r["partner"] for r in read_seed("partnere.csv")}
+    aliases = {activities.normalise(alias): party for alias, (party, _kind) in _aliases("AP").items()}
     shares = {}
     for year in (2024, 2025):
         rows = _read_csv(a / "aktiviteter" / f"tryghedsplan_{year}.csv")
@@ -196,19 +202,36 @@ def test_activities_partners_are_all_in_the_alias_list(runs):
     assert shares[2024] < 0.75 <= shares[2025]
 
 
-def test_generator_names_only_what_the_seeds_map():
-    """The seeds are the one list (dbt reads them); every partner spelling the generator types normalises to
-    an alias of the right party, and every housing department it writes is mapped to its area."""
-    aliases = {activities.normalise(r["alias"]): (r["partner"], r["partnertype"]) for r in read_seed("partnere.csv")}
+def _aliases(code: str) -> dict[str, tuple[str, str]]:
+    """Every spelling of the partnership file's parties (read with tomllib here, not with the project's loader)."""
+    document = tomllib.loads((PROJECT_ROOT / "partnerskaber" / f"{code}.toml").read_text(encoding="utf-8"))
+    return {activities.normalise(alias): (p["navn"], p["type"])
+            for p in document["parter"] for alias in [p["navn"], *p.get("aliaser", [])]}
+
+
+def _departments(code: str) -> dict[tuple[str, str], str]:
+    document = tomllib.loads((PROJECT_ROOT / "partnerskaber" / f"{code}.toml").read_text(encoding="utf-8"))
+    return {(org, nr): b["kode"] for b in document["boligomraader"] for org, nr in b.get("lbf_afdelinger", [])}
+
+
+def test_generator_names_only_what_the_partnership_files_map():
+    """The partnerships' files are the one list (the pipeline reads them); every partner spelling the generator
+    types normalises to an alias of the right party, and every housing department it writes is mapped to its area."""
+    aliases = _aliases("AP")
     for party, spellings in activities.PARTS.items():
         for spelling in [party, *spellings]:
             assert aliases[activities.normalise(spelling)] == (party, "part"), spelling
     for collaborator in activities.COLLABORATORS:
         for spelling in [collaborator, *activities._COLLAB_SPELLINGS.get(collaborator, [])]:
             assert aliases[activities.normalise(spelling)] == (collaborator, "samarbejdspartner"), spelling
-    mapped = {(r["boligorganisation"], r["afdelingsnr"]): r["omraade_kode"] for r in read_seed("lbf_afdelinger.csv")}
     written = {(org, nr): code for org, nr, _navn, code, _n, _kind in samplegen.context.DEPARTMENTS}
-    assert written == mapped
+    assert written == _departments("AP")
+    written = {(org, nr): code for org, nr, _navn, code, _n, _kind in tingbjerg.departments()}
+    assert written == _departments("THP")
+    thp = _aliases("THP")
+    for year in (2024, 2025):
+        for row in tingbjerg._activities(year, 2025):
+            assert all(activities.normalise(name) in thp for name in row[4].split(",")), row
 
 
 def test_geometry_snapped_to_decimetres():

@@ -20,7 +20,7 @@ def _toml(tmp_path: Path, text: str) -> Path:
 def test_the_projects_file_holds_the_documented_defaults():
     assert read_config(PROJECT_ROOT / "tryghed.toml") == {
         "warehouse": PROJECT_ROOT / "warehouse", "minimum_svar": 30, "diskretion_graense": 5,
-        "maal_samarbejde": 0.75, "baseline_aar": 2024, "aftale_fra": 2025, "aftale_til": 2028}
+        "maal_samarbejde": 0.75, "baseline_aar": 2024}
     defaults = Settings()
     assert load_settings(PROJECT_ROOT / "tryghed.toml", env={}).thresholds() == defaults.thresholds()
 

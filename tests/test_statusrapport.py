@@ -106,7 +106,7 @@ def report(pipeline):
     marts = current_release(warehouse)
     year = expected_year(marts)
     assert main_report(Settings().with_paths(warehouse=warehouse), None) == 0
-    path = warehouse / "reports" / f"status_{year}.html"
+    path = warehouse / "reports" / "AP" / f"status_{year}.html"
     html = path.read_text(encoding="utf-8")
     return warehouse, marts, year, path, html, Page(html)
 
@@ -116,15 +116,17 @@ def test_main_report_writes_the_latest_year_into_warehouse_reports(pipeline, cap
     year = expected_year(current_release(warehouse))
     assert main_report(Settings().with_paths(warehouse=warehouse), None) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert out == [str(warehouse / "reports" / f"status_{year}.html")]
-    assert (warehouse / "reports" / f"status_{year}.pdf").read_bytes().startswith(b"%PDF")
+    # one report per partnership (issue 13), each in its own folder
+    assert out == [str(warehouse / "reports" / code / f"status_{year}.html") for code in ("AP", "THP")]
+    for code in ("AP", "THP"):
+        assert (warehouse / "reports" / code / f"status_{year}.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_goal_table_shows_every_goal_of_the_year_with_value_target_status_and_trend(report):
     _warehouse, marts, year, _path, _html, page = report
     assert "maaltabel" in page.ids
     assert page.attrs_by_id["maaltabel"].get("data-aar") == str(year)
-    goals = rows_of(marts / "fct_maalopfyldelse.parquet", status_aar=year)
+    goals = rows_of(marts / "fct_maalopfyldelse.parquet", status_aar=year, partnerskab_kode="AP")
     assert sorted(page.rows) == sorted(g["maal_id"] for g in goals)
     for goal in goals:
         cells = page.rows[goal["maal_id"]]
@@ -148,7 +150,7 @@ def test_goal_table_shows_every_goal_of_the_year_with_value_target_status_and_tr
 
 def test_summary_counts_match_the_goal_mart(report):
     _warehouse, marts, year, _path, html, _page = report
-    goals = rows_of(marts / "fct_maalopfyldelse.parquet", status_aar=year)
+    goals = rows_of(marts / "fct_maalopfyldelse.parquet", status_aar=year, partnerskab_kode="AP")
     met = sum(g["opfyldt"] is True for g in goals)
     not_met = sum(g["opfyldt"] is False for g in goals)
     not_judged = sum(g["opfyldt"] is None and g["vaerdi"] is not None for g in goals)
@@ -208,7 +210,7 @@ def test_built_from_the_published_folder_alone(report, tmp_path):
     _warehouse, marts, year, _path, _html, page = report
     copy = tmp_path / "udgivelse"
     shutil.copytree(marts.resolve(), copy)
-    path = build_report(copy, year, tmp_path / "ud", pdf=False)
+    path = build_report(copy, year, tmp_path / "ud", pdf=False, partnerskab="AP")
     assert path == tmp_path / "ud" / f"status_{year}.html"
     assert Page(path.read_text(encoding="utf-8")).rows == page.rows
     assert not (tmp_path / "ud" / f"status_{year}.pdf").exists()
@@ -247,7 +249,7 @@ def test_main_report_fails_in_one_line_without_a_publication_or_data(pipeline, t
     assert main_report(Settings().with_paths(warehouse=warehouse), 1990) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "1990" in err[0]
-    assert not (warehouse / "reports" / "status_1990.html").exists()
+    assert not (warehouse / "reports" / "AP" / "status_1990.html").exists()
 
 
 def test_dagster_asset_builds_the_report_for_the_latest_year(pipeline):
@@ -265,7 +267,7 @@ def test_dagster_asset_builds_the_report_for_the_latest_year(pipeline):
     assert {dep.asset_key for dep in spec.deps} == {dg.AssetKey(["publicerede_marts"])}
 
     year = expected_year(current_release(warehouse))
-    target = warehouse / "reports" / f"status_{year}.html"
+    target = warehouse / "reports" / "AP" / f"status_{year}.html"
     target.unlink(missing_ok=True)
     result = dg.materialize(
         [asset], resources={"tryghed": TryghedResource(inbox=str(inbox), warehouse=str(warehouse))},

@@ -48,7 +48,7 @@ def chromium(user_data_dir: Path, *args: str) -> subprocess.CompletedProcess:
 def published_report(pipeline, tmp_path_factory):
     _inbox, warehouse, _marts, _areas = pipeline
     assert main_report(Settings().with_paths(warehouse=warehouse), None) == 0
-    (path,) = sorted((warehouse / "reports").glob("status_*.html"))[-1:]
+    (path,) = sorted((warehouse / "reports" / "AP").glob("status_*.html"))[-1:]
     year = int(re.search(r"status_(\d{4})\.html", path.name).group(1))
     return warehouse, year, path, tmp_path_factory.mktemp("chromium")
 
@@ -59,7 +59,7 @@ def test_rendered_dom_has_the_goal_table_and_every_figure_with_decoded_images(pu
 
     assert re.search(r'<table[^>]*\bid="maaltabel"', dom), "goal table missing from the rendered DOM"
     goals = pq.read_table(current_release(warehouse) / "fct_maalopfyldelse.parquet").to_pylist()
-    expected_ids = sorted(g["maal_id"] for g in goals if g["status_aar"] == year)
+    expected_ids = sorted(g["maal_id"] for g in goals if g["status_aar"] == year and g["partnerskab_kode"] == "AP")
     assert sorted(re.findall(r'<tr[^>]*\bdata-maal="([^"]+)"', dom)) == expected_ids
 
     assert set(re.findall(r'<figure[^>]*\bdata-figur="([^"]+)"', dom)) == FIGURES
@@ -73,7 +73,7 @@ def test_rendered_dom_has_the_goal_table_and_every_figure_with_decoded_images(pu
 
 def test_screenshot_for_review(published_report):
     warehouse, year, path, profile = published_report
-    shot = warehouse / "reports" / f"status_{year}.png"
+    shot = warehouse / "reports" / "AP" / f"status_{year}.png"
     shot.unlink(missing_ok=True)
     chromium(profile, "--virtual-time-budget=10000", f"--screenshot={shot}",
              f"--window-size={WINDOW[0]},{WINDOW[1]}", "--hide-scrollbars", path.as_uri())

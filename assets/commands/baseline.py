@@ -26,18 +26,17 @@ from pathlib import Path
 
 from assets.foundation import formatting as fmt
 from assets.foundation.dbt_project import SEEDS_DIR
+from assets.foundation.partnerships import Partnership, load_partnerships
 from assets.foundation.settings import Settings
 
 SEED_PATH = SEEDS_DIR / "baseline_2024_frosset.csv"
-# Maps the agreement's row labels to fct_kriminalitet groups (used only to name an already frozen version).
-GERNINGSTYPER_PATH = SEEDS_DIR / "baseline_gerningstyper.csv"
-MART = "baseline_2024"
+MART = "baseline"  # every partnership's baseline table (decision 18); one partnership is frozen at a time
+MART_2024 = "baseline_2024"  # the same rows for the partnerships whose baseline year is the shared one
 # The seed's columns, in file order: the mart's columns plus the day of freezing.
 COLUMNS = ("gerningstype", "maal", "baseline_antal", "baseline_pr_1000", "omraade_kode", "version",
            "beregnet", "fastfrosset", "frosset_dato")
 # Rates are compared at this precision, the same as the fingerprint in baseline_2024.sql.
 RATE_DECIMALS = 6
-PARTNERSKAB = "AP"
 # Letters, digits, '.', '_' and '-', starting with a letter or digit: safe in a ';' file and in SQL.
 _VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
@@ -122,22 +121,39 @@ def frozen_versions(seed_path: Path = SEED_PATH) -> dict[str, list[dict]]:
     return versions
 
 
+def partnership_to_freeze(settings: Settings) -> Partnership:
+    """The partnership whose baseline is frozen: `--partnerskab`, else the default one (or the only one)."""
+    partnerships = load_partnerships(settings.partnerskaber, settings.partnerskab)
+    if len(partnerships) == 1:
+        return partnerships[0]
+    default = [p for p in partnerships if p.standard]
+    if not default:
+        raise BaselineError("several partnerships and none is the default: name one with --partnerskab CODE")
+    return default[0]
+
+
 def computed_baseline(settings: Settings) -> list[dict]:
-    """The unfrozen (computed) rows of the published baseline_2024 mart, sorted by gerningstype.
+    """The unfrozen (computed) rows of the partnership's published baseline, sorted by gerningstype.
 
     Empty when the last run found the computed values identical to a frozen version. Checks that the rows
     are one complete version, since a frozen baseline with a gap could never be repaired.
     """
     import duckdb
 
-    path = settings.marts_dir / f"{MART}.parquet"
+    partnership = partnership_to_freeze(settings)
+    expected = sum(g.art == "kriminalitet" for g in partnership.maal)
+    # a partnership with the shared baseline year freezes what baseline_2024 publishes (as before there were
+    # several); another baseline year's table is only in the mart baseline (decision 18)
+    mart = MART_2024 if partnership.baseline_aar == settings.baseline_aar else MART
+    path = settings.marts_dir / f"{mart}.parquet"
     if not path.exists():
         raise BaselineError(f"no published baseline at {path}: run `tryghed run` first")
     con = duckdb.connect()
     try:
         cursor = con.execute(
             "select gerningstype, maal, baseline_antal, baseline_pr_1000, omraade_kode, version, beregnet "
-            "from read_parquet(?) where not fastfrosset order by gerningstype", [str(path)])
+            "from read_parquet(?) where not fastfrosset and omraade_kode = ? order by gerningstype",
+            [str(path), partnership.omraade_kode])
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
     finally:
@@ -145,8 +161,8 @@ def computed_baseline(settings: Settings) -> list[dict]:
     if not rows:
         return []
     versions = {r["version"] for r in rows}
-    if len(versions) != 1 or len(rows) != 4 or len({r["gerningstype"] for r in rows}) != 4:
-        raise BaselineError(f"the published baseline in {path} is not one computed version of 4 rows "
+    if len(versions) != 1 or len(rows) != expected or len({r["gerningstype"] for r in rows}) != expected:
+        raise BaselineError(f"the published baseline in {path} is not one computed version of {expected} rows "
                             f"(versions {sorted(versions)}, {len(rows)} rows); run `tryghed run` again")
     missing = [r["gerningstype"] for r in rows if r["baseline_antal"] is None or r["baseline_pr_1000"] is None]
     if missing:
@@ -177,20 +193,21 @@ def _identify_frozen_from_fct_kriminalitet(settings: Settings, frozen: dict[str,
     import duckdb
 
     path = settings.marts_dir / "fct_kriminalitet.parquet"
-    with GERNINGSTYPER_PATH.open(encoding="utf-8-sig", newline="") as fh:
-        typer = {r["gruppe"]: r["gerningstype"] for r in csv.DictReader(fh, delimiter=";")}
+    partnership = partnership_to_freeze(settings)
+    typer = {g.gruppe: g.gerningstype for g in partnership.maal if g.art == "kriminalitet"}
+    area = partnership.omraade_kode
     con = duckdb.connect()
     try:
         rows = con.execute(
             "select gruppe, antal_anmeldelser, pr_1000 from read_parquet(?) where aar = ? and omraade_kode = ?",
-            [str(path), settings.baseline_aar, PARTNERSKAB]).fetchall()
+            [str(path), partnership.baseline_aar, area]).fetchall()
     except duckdb.Error as exc:
         raise BaselineError(f"the published baseline has no computed version and {path} cannot be read "
                             f"({exc}); run `tryghed run` first") from exc
     finally:
         con.close()
     computed = [
-        {"gerningstype": typer[gruppe], "omraade_kode": PARTNERSKAB, "baseline_antal": antal,
+        {"gerningstype": typer[gruppe], "omraade_kode": area, "baseline_antal": antal,
          "baseline_pr_1000": pr_1000}
         for gruppe, antal, pr_1000 in rows if gruppe in typer
     ]

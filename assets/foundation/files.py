@@ -35,11 +35,14 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def source_files(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
-    """The files of one source folder that match the contract's names, in a stable order."""
+def source_files(folder: Path, patterns: tuple[str, ...], exclude: tuple[str, ...] = ()) -> list[Path]:
+    """The files of one source folder that match the contract's names (and none of `exclude`: another
+    source's files in the same folder, e.g. the rode layer beside the areas), in a stable order."""
     if not folder.is_dir():
         return []
     found: set[Path] = set()
     for pattern in patterns:
         found.update(p for p in folder.glob(pattern) if p.is_file())
+    for pattern in exclude:
+        found.difference_update(folder.glob(pattern))
     return sorted(found)

@@ -14,7 +14,11 @@ as the Dagster resource's config and as dbt vars (`Settings.dbt_vars`).
 | diskretion_graense | [taerskler] diskretion_graense | TRYGHED_DISKRETION_GRAENSE | 5 (smaller counts: suppressed) |
 | maal_samarbejde | [taerskler] maal_samarbejde | TRYGHED_MAAL_SAMARBEJDE | 0.75 (goal 3) |
 | baseline_aar | [taerskler] baseline_aar | TRYGHED_BASELINE_AAR | 2024 |
-| aftale_fra, aftale_til | [aftale] aftale_fra, aftale_til | TRYGHED_AFTALE_FRA, _TIL | 2025, 2028 (the agreement) |
+| partnerskaber | [stier] partnerskaber | TRYGHED_PARTNERSKABER | partnerskaber (in the project): one <CODE>.toml each |
+| partnerskab | (option --partnerskab) | TRYGHED_PARTNERSKAB | none: every partnership in the folder |
+
+The figures' own period and baseline year are each partnership's (its file in `partnerskaber/`,
+assets/foundation/partnerships.py); `baseline_aar` here is the year of the shared `baseline_2024_*` columns.
 """
 
 from __future__ import annotations
@@ -120,8 +124,8 @@ class Settings:
     maal_samarbejde: float = 0.75
     baseline_aar: int = 2024
     foerste_aar: int = 2014
-    aftale_fra: int = 2025  # the agreement period: only goals measured in it are judged
-    aftale_til: int = 2028
+    partnerskaber: Path = field(default_factory=lambda: PROJECT_ROOT / "partnerskaber")
+    partnerskab: str | None = None  # compute only this partnership (tryghed run --partnerskab CODE)
 
     @property
     def layout(self) -> WarehouseLayout:
@@ -152,8 +156,6 @@ class Settings:
             "maal_samarbejde": self.maal_samarbejde,
             "baseline_aar": self.baseline_aar,
             "foerste_aar": self.foerste_aar,
-            "aftale_fra": self.aftale_fra,
-            "aftale_til": self.aftale_til,
         }
 
     def dbt_vars(self, years: tuple[int, int] | None = None) -> dict[str, object]:
@@ -165,12 +167,17 @@ class Settings:
         first, last = years or (self.foerste_aar, 9999)
         return {**self.thresholds(), "database": str(self.database), "fra_aar": first, "til_aar": last}
 
-    def with_paths(self, inbox: Path | str | None = None, warehouse: Path | str | None = None) -> Settings:
-        changes: dict[str, Path] = {}
+    def with_paths(self, inbox: Path | str | None = None, warehouse: Path | str | None = None,
+                   partnerskaber: Path | str | None = None, partnerskab: str | None = None) -> Settings:
+        changes: dict[str, object] = {}
         if inbox:
             changes["inbox"] = Path(inbox).resolve()
         if warehouse:
             changes["warehouse"] = Path(warehouse).resolve()
+        if partnerskaber:
+            changes["partnerskaber"] = Path(partnerskaber).resolve()
+        if partnerskab:
+            changes["partnerskab"] = partnerskab.strip().upper()
         return replace(self, **changes)
 
     def require_inbox(self) -> Path:
@@ -184,12 +191,12 @@ class Settings:
 
 # key in tryghed.toml -> (section, type); the sections keep paths and thresholds apart for a reader
 _KEYS = {
-    "inbox": ("stier", "path"), "warehouse": ("stier", "path"),
+    "inbox": ("stier", "path"), "warehouse": ("stier", "path"), "partnerskaber": ("stier", "path"),
     "minimum_svar": ("taerskler", int), "diskretion_graense": ("taerskler", int),
     "maal_samarbejde": ("taerskler", float), "baseline_aar": ("taerskler", int),
-    "aftale_fra": ("aftale", int), "aftale_til": ("aftale", int),
 }
 _ENV = {name: f"TRYGHED_{name.upper()}" for name in _KEYS}
+_ENV_ONLY = {"partnerskab": "TRYGHED_PARTNERSKAB"}  # a run's choice, not a file setting
 
 
 def find_config(cwd: Path | None = None, env: dict[str, str] | None = None) -> Path | None:
@@ -256,6 +263,8 @@ def load_settings(config: Path | str | None = None, env: dict[str, str] | None =
             except ValueError:
                 raise ConfigError(f"environment variable {variable}: {env[variable]!r} is not a "
                                   f"{'whole number' if kind is int else 'number'}") from None
+    if env.get(_ENV_ONLY["partnerskab"]):
+        values["partnerskab"] = env[_ENV_ONLY["partnerskab"]].strip().upper()
     known = {f.name for f in fields(Settings)}
     return Settings(**{k: v for k, v in values.items() if k in known})
 

@@ -41,6 +41,8 @@ class Source:
     file_checks: Callable[[Path], tuple[Check, ...]] | None = None
     # a loader of its own for formats that are not plain delimited text (GeoJSON)
     custom_loader: Callable[[duckdb.DuckDBPyConnection, Path, str, str, LoadContext], int] | None = None
+    # file names of another source in the same folder (geo/rode.geojson is the rode layer, not areas)
+    exclude: tuple[str, ...] = ()
 
 
 def load_source(con: duckdb.DuckDBPyConnection, source: Source, ctx: LoadContext) -> dict:
@@ -59,7 +61,7 @@ def load_source(con: duckdb.DuckDBPyConnection, source: Source, ctx: LoadContext
         con.execute(source.table.ddl())
         con.execute(f"comment on table raw.{source.table.name} is '{contract}'")
         kept = {}
-    files = source_files(ctx.inbox / source.folder, source.patterns)
+    files = source_files(ctx.inbox / source.folder, source.patterns, source.exclude)
     now = {ctx.relative(path): (path, sha256_of(path)) for path in files}
     stale = sorted(rel for rel, (sha, _) in kept.items() if now.get(rel, (None, None))[1] != sha)
     if stale:
@@ -83,8 +85,8 @@ def load_source(con: duckdb.DuckDBPyConnection, source: Source, ctx: LoadContext
 def contract_fingerprint(source: Source) -> str:
     """What a loaded file's rows depend on besides the file: the raw table, the rules and the loader code."""
     digest = hashlib.sha256(f"duckdb {duckdb.__version__}\n{source.table.ddl()}".encode())
-    digest.update(repr((source.patterns, source.delimiter, source.missing, source.checks, source.unique_key,
-                        source.identical_repeats_ok, sorted(source.derived_sql.items()))).encode())
+    digest.update(repr((source.patterns, source.exclude, source.delimiter, source.missing, source.checks,
+                        source.unique_key, source.identical_repeats_ok, sorted(source.derived_sql.items()))).encode())
     digest.update(_loader_code())
     return f"kontrakt:{digest.hexdigest()[:32]}"
 

@@ -105,6 +105,12 @@ GEO_OMRAADER = RawTable("geo_omraader", (
     C("overordnet_kode", "VARCHAR"), C("gyldig_fra", "DATE"), C("gyldig_til", "DATE"),
     C("bydel_nr", "INTEGER", required=False), C("geometri_wkt", "VARCHAR"),
 ))
+# The city's rode layer (WFS k101:rode) as delivered: the units a partnership's areas can be made of
+GEO_RODER = RawTable("geo_roder", (
+    C("rode_nr", "INTEGER"), C("rodenavn", "VARCHAR"), C("bydel", "VARCHAR", required=False),
+    C("kvarternavn", "VARCHAR", required=False), C("udsat_byomraade", "VARCHAR", required=False),
+    C("lokaludvalgnavn", "VARCHAR", required=False), C("geometri_wkt", "VARCHAR"),
+))
 AKTIVITETER = RawTable("aktiviteter", (
     C("aar", "INTEGER"), C("aktivitet_id", "VARCHAR"), C("titel", "VARCHAR"),
     C("indsatsomraade", "INTEGER"), C("partnere", "VARCHAR"), C("budget_kr", "DOUBLE"),
@@ -113,7 +119,7 @@ AKTIVITETER = RawTable("aktiviteter", (
 
 RAW_TABLES: tuple[RawTable, ...] = (
     SURVEY_KK, SURVEY_KK_PUBLISHED, SURVEY_JM, POLICE, DST_STRAF11, DST_FOLK1A, KK_BEFOLKNING,
-    BEFOLKNING_KVADRATNET, LBF, GEO_OMRAADER, AKTIVITETER,
+    BEFOLKNING_KVADRATNET, LBF, GEO_OMRAADER, GEO_RODER, AKTIVITETER,
 )
 
 

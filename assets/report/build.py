@@ -21,7 +21,7 @@ from pathlib import Path
 
 from assets.foundation import formatting as fmt
 from assets.report import charts, content, kort, template
-from assets.report.data import CRIME_TOTAL, ReportData, load
+from assets.report.data import CRIME_TOTAL, ReportData, load, partnership_codes
 
 DPI = 100
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's package (`make run` and `make test` install it when missing)
@@ -38,16 +38,25 @@ class EncodedFigure:
     caption: str
 
 
+def build_reports(marts_dir: Path, year: int, out_dir: Path, *, pdf: bool = True,
+                  partnerskab: str | None = None, warn: Callable[[str], None] | None = None) -> list[Path]:
+    """One report per partnership of the release (or only `partnerskab`), each in `out_dir/<code>/`."""
+    codes = [partnerskab.upper()] if partnerskab else partnership_codes(Path(marts_dir))
+    return [build_report(marts_dir, year, Path(out_dir) / code, pdf=pdf, partnerskab=code, warn=warn)
+            for code in codes]
+
+
 def build_report(marts_dir: Path, year: int, out_dir: Path, *, pdf: bool = True,
-                 warn: Callable[[str], None] | None = None) -> Path:
-    """Write `out_dir/status_<year>.html` (and, with `pdf`, `status_<year>.pdf`: the page printed).
+                 partnerskab: str | None = None, warn: Callable[[str], None] | None = None) -> Path:
+    """Write `out_dir/status_<year>.html` (and, with `pdf`, `status_<year>.pdf`: the page printed) for one
+    partnership (default: the first of the release); build_reports puts each in its own folder.
 
     Reads only the published release in `marts_dir`. Raises data.NothingPublished when there is none and
     data.NoDataForYear when the year has no goal figures. Files are written aside and renamed into place, so
     a reader (or a file share's sync) never sees half a report. A PDF that cannot be printed is reported
     through `warn` (default: one line on stderr) and skipped.
     """
-    data = load(Path(marts_dir), year)
+    data = load(Path(marts_dir), year, partnerskab)
     rows = content.goal_rows(data)
     with charts.style():
         figures = {
@@ -62,6 +71,8 @@ def build_report(marts_dir: Path, year: int, out_dir: Path, *, pdf: bool = True,
                    for key, figure in figures.items()}
     html = template.render(
         year=year,
+        partnerskab=data.partnership.navn,
+        periode=data.partnership.period,
         rows=rows,
         summary=content.summary(rows),
         figures=encoded,
@@ -148,8 +159,7 @@ def _captions(data: ReportData) -> dict[str, tuple[str, str]]:
     rate = baseline.pr_1000.get(CRIME_TOTAL)
     baseline_text = (f"{'fastfrosset' if baseline.frozen else 'beregnet, endnu ikke fastfrosset'}"
                      if baseline.version else "mangler")
-    goal3 = fmt.percent(data.thresholds["maal_samarbejde"], 0)
-    return {
+    captions = {
         "tryghed": (
             f"Andel, der føler sig tryg i nabolaget, dag og aften/nat, {first}–{year}, for partnerskabet, "
             "dets to dele, Amager Vest, Amager Øst og København.",
@@ -172,18 +182,53 @@ def _captions(data: ReportData) -> dict[str, tuple[str, str]]:
             "linje: baseline 2024 (mål 2b–2d: højst baseline). Kilde: Københavns Politi (fct_kriminalitet).",
         ),
         "samarbejde": (
-            f"Andel af tryghedsplanens aktiviteter med mindst to partnere mod målet på {goal3}.",
+            "Andel af tryghedsplanens aktiviteter med mindst to partnere mod målet på 75 %.",
             "Andel af tryghedsplanens aktiviteter med mindst to partnere, pr. år (til venstre) og pr. "
-            f"indsatsområde i {year} (til højre). Mål 3: mindst {goal3} (rød prikket linje). "
+            f"indsatsområde i {year} (til højre). Mål 3: mindst 75 % (rød prikket linje). "
             "Kilde: tryghedsplanen (fct_aktiviteter).",
         ),
-        "kort": (
-            "Kort over Amager med partnerskabsområdets nuværende og oprindelige grænse og boligområderne.",
-            "Partnerskabsområdet på Amager: den nuværende grænse fra 2025 (blå, fuld linje) og den oprindelige "
-            "grænse 2013–2024 (sort, stiplet). Det oprindelige område er grønblåt, udvidelsen 2025 orange; "
-            "boligområderne er skraverede. Kilde: omraader.geojson i udgivelsen.",
-        ),
+        "kort": _map_caption(data),
     }
+    return {key: tuple(_own(text, data) for text in pair) for key, pair in captions.items()}
+
+
+NUMBERS = {1: "ene", 2: "to", 3: "tre", 4: "fire", 5: "fem"}
+
+
+def _own(text: str, data: ReportData) -> str:
+    """The captions are written for Amager; each partnership's own districts, parts and years go in."""
+    p = data.partnership
+    districts = ", ".join(p.labels[c] for c in p.districts)
+    target = data.goals[data.goals["maal_art"] == "samarbejde"]["maalvaerdi"].dropna()
+    share = f"{round(100 * float(target.iloc[0]))} %" if len(target) else "75 %"
+    words = {"dets to dele, Amager Vest, Amager Øst og": f"dets {NUMBERS.get(len(p.parts), len(p.parts))} dele, "
+             f"{districts} og" if p.parts else f"{districts} og",
+             "baseline 2024": f"baseline {data.baseline.year}", "75 %": share}
+    for old, new in words.items():
+        text = text.replace(old, new)
+    return text
+
+
+def _map_caption(data: ReportData) -> tuple[str, str]:
+    p = data.partnership
+    if [c for c, _ in p.old_boundaries] and len(p.parts) == 2:
+        (_, years), first, second = p.old_boundaries[0], p.part_name(p.parts[0]), p.part_name(p.parts[1])
+        where = _district_words(data)
+        return (f"Kort over {where} med partnerskabsområdets nuværende og oprindelige grænse og boligområderne.",
+                f"Partnerskabsområdet på {where}: den nuværende grænse fra {p.current_from} (blå, fuld linje) og "
+                f"den oprindelige grænse {years} (sort, stiplet). {first} er grønblåt, {second.lower()} orange; "
+                "boligområderne er skraverede. Kilde: omraader.geojson i udgivelsen.")
+    parts = ", ".join(p.part_name(c) for c in p.parts)
+    return (f"Kort over {p.navn}s område med dets dele og boligområderne.",
+            f"{p.navn}s område (blå, fuld linje)" + (f" og dets dele ({parts}, farvede)" if parts else "")
+            + "; boligområderne er skraverede. Kilde: omraader.geojson i udgivelsen.")
+
+
+def _district_words(data: ReportData) -> str:
+    """"Amager" when the districts share their first word (Amager Vest, Amager Øst), else their names."""
+    names = [data.partnership.labels[c] for c in data.partnership.districts]
+    first = {n.split()[0] for n in names}
+    return first.pop() if len(first) == 1 and len(names) > 1 else " og ".join(names)
 
 
 def _manifest(data: ReportData) -> dict[str, str]:

@@ -14,25 +14,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from assets.foundation import formatting as fmt
-from assets.report.data import CHART_AREAS, CRIME_TOTAL, FOCUS_GROUPS, PARTNERSHIP, ReportData
+from assets.report.data import CRIME_TOTAL, FOCUS_GROUPS, MUNICIPALITY, ReportData
 
-# One colour per area, shared by every chart and the map, so a reader learns them once.
-AREA_COLOURS = {
-    "AP": "#1f3a93",
-    "AP_DEL_OPR": "#2a9d8f",
-    "AP_DEL_UDV": "#e07a3f",
-    "BY10": "#8e5ea2",
-    "BY09": "#b8860b",
-    "101": "#6b6b6b",
-}
-AREA_LABELS = {
-    "AP": "Amager Partnerskab",
-    "AP_DEL_OPR": "– oprindeligt område",
-    "AP_DEL_UDV": "– udvidelsen 2025",
-    "BY10": "Amager Vest",
-    "BY09": "Amager Øst",
-    "101": "København",
-}
+# The areas' labels and colours are the partnership's (data.partnership: its name, its parts' names, the
+# districts it lies in), shared by every chart and the map, so a reader learns them once.
 SAFETY_TITLES = {"nabolag": "Tryg i nabolaget (dag)", "aften_nat": "Tryg i nabolaget om aftenen og natten"}
 FOCUS_TITLES = {
     "fokus_indbrud": "Indbrud",
@@ -101,20 +86,21 @@ def safety(data: ReportData) -> Figure:
     frame = data.safety
     years = frame["aar"] if len(frame) else [data.year]
     first, last = int(min(years)), data.year
+    p = data.partnership
     for axes, measure in zip(panels, SAFETY_TITLES, strict=True):
         rows = frame[frame["maal"] == measure]
         axes.set_title(SAFETY_TITLES[measure])
         if rows["andel"].notna().sum() == 0:
             _no_data(axes)
             continue
-        for area in CHART_AREAS:
+        for area in p.chart_areas:
             series = rows[rows["omraade_kode"] == area].set_index("aar").reindex(range(first, last + 1))
-            colour = AREA_COLOURS[area]
+            colour = p.colours[area]
             axes.fill_between(series.index, series["ci_lav"], series["ci_hoej"], color=colour, alpha=0.12,
                               linewidth=0)
             axes.plot(series.index, series["andel"], color=colour, marker="o", markersize=3.5,
-                      linewidth=2.6 if area == PARTNERSHIP else 1.5,
-                      linestyle="--" if area == "101" else "-", label=AREA_LABELS[area])
+                      linewidth=2.6 if area == p.omraade_kode else 1.5,
+                      linestyle="--" if area == MUNICIPALITY else "-", label=p.labels[area])
         end = _projection(axes, data, measure, rows)
         _year_axis(axes, first, max(last, end), data.year)
         _percent_axis(axes.yaxis)
@@ -129,33 +115,41 @@ def safety(data: ReportData) -> Figure:
 GOAL_OF_MEASURE = {"nabolag": "1a", "aften_nat": "1b"}
 
 
-def _projection(axes, data: ReportData, measure: str, rows) -> int:
-    """Goal 1's projection to 2028 (decision 13): a dotted line from the status year's share to the projected
-    share, with its 95 % interval as an error bar, for the partnership and Copenhagen. Returns the last year
-    drawn (the report year when there is no projection)."""
+def safety_goal(data: ReportData, measure: str):
+    """The goal row of a survey measure: by the agreement's id (1a, 1b), else the safety goals in file order
+    (a partnership's file lists the neighbourhood goal before the evening/night one)."""
     goal = data.goals[data.goals["maal_id"] == GOAL_OF_MEASURE[measure]]
+    safety = data.goals[data.goals["maal_art"] == "tryghed"] if "maal_art" in data.goals else goal
+    if goal.empty and len(safety) == len(SAFETY_TITLES):
+        goal = safety.iloc[[list(SAFETY_TITLES).index(measure)]]
+    return goal
+
+
+def _projection(axes, data: ReportData, measure: str, rows) -> int:
+    """Goal 1's projection to the agreement's last year (decision 13; fremskrevet_2028 holds it): a dotted
+    line from the status year's share to the projected share, with its 95 % interval as an error bar, for the
+    partnership and Copenhagen. Returns the last year drawn (the report year when there is no projection)."""
+    p = data.partnership
+    goal = safety_goal(data, measure)
     if goal.empty or fmt.is_missing(goal["fremskrevet_2028"].iloc[0]):
         return data.year
     g = goal.iloc[0]
-    target_year = PROJECTION_YEAR
-    for area, value in ((PARTNERSHIP, g["fremskrevet_2028"]), ("101", g["fremskrevet_2028_kbh"])):
+    target_year = p.aftale_til
+    for area, value in ((p.omraade_kode, g["fremskrevet_2028"]), (MUNICIPALITY, g["fremskrevet_2028_kbh"])):
         now = rows[(rows["omraade_kode"] == area) & (rows["aar"] == data.year)]["andel"]
         if fmt.is_missing(value) or now.empty or fmt.is_missing(now.iloc[0]):
             continue
-        axes.plot([data.year, target_year], [float(now.iloc[0]), float(value)], color=AREA_COLOURS[area],
-                  linestyle=":", linewidth=1.8, label="Fremskrevet 2028" if area == PARTNERSHIP else None)
+        axes.plot([data.year, target_year], [float(now.iloc[0]), float(value)], color=p.colours[area],
+                  linestyle=":", linewidth=1.8, label=f"Fremskrevet {target_year}" if area == p.omraade_kode else None)
     low, high = float(g["fremskrevet_2028_ci_lav"]), float(g["fremskrevet_2028_ci_hoej"])
     value = float(g["fremskrevet_2028"])
-    axes.errorbar([target_year], [value], yerr=[[value - low], [high - value]], color=AREA_COLOURS[PARTNERSHIP],
+    axes.errorbar([target_year], [value], yerr=[[value - low], [high - value]], color=p.colours[p.omraade_kode],
                   marker="D", markersize=5, capsize=4, linewidth=1.5)
     return target_year
 
 
-PROJECTION_YEAR = 2028  # the agreement's last year (dbt var aftale_til)
-
-
 def crime(data: ReportData) -> Figure:
-    """Borgervendt crime per 1,000 residents: the partnership against its 2024 baseline, districts as context."""
+    """Borgervendt crime per 1,000 residents: the partnership against its baseline, districts as context."""
     figure = new_figure(11, 4.4)
     axes = figure.subplots()
     rows = data.crime[data.crime["gruppe"] == CRIME_TOTAL]
@@ -164,14 +158,15 @@ def crime(data: ReportData) -> Figure:
         _no_data(axes)
         return figure
     first, last = int(rows["aar"].min()), data.year
-    for area in ("101", "BY09", "BY10", PARTNERSHIP):
+    p = data.partnership
+    for area in (MUNICIPALITY, *reversed(p.districts), p.omraade_kode):
         series = rows[rows["omraade_kode"] == area].set_index("aar").reindex(range(first, last + 1))
         if series["pr_1000"].notna().sum() == 0:
             continue
-        main = area == PARTNERSHIP
-        axes.plot(series.index, series["pr_1000"], color=AREA_COLOURS[area], marker="o",
+        main = area == p.omraade_kode
+        axes.plot(series.index, series["pr_1000"], color=p.colours[area], marker="o",
                   markersize=4.5 if main else 3, linewidth=2.8 if main else 1.3,
-                  linestyle="--" if area == "101" else "-", alpha=1 if main else 0.75, label=AREA_LABELS[area],
+                  linestyle="--" if area == MUNICIPALITY else "-", alpha=1 if main else 0.75, label=p.labels[area],
                   zorder=3 if main else 2)
     level = data.baseline.pr_1000.get(CRIME_TOTAL)
     if level is not None and not fmt.is_missing(level):
@@ -189,7 +184,7 @@ def focus(data: ReportData) -> Figure:
     """The three focus types for the partnership (counts, as the goals are judged) against the baseline."""
     figure = new_figure(11, 3.9)
     panels = figure.subplots(1, 3)
-    rows = data.crime[data.crime["omraade_kode"] == PARTNERSHIP]
+    rows = data.crime[data.crime["omraade_kode"] == data.partnership.omraade_kode]
     for axes, group in zip(panels, FOCUS_GROUPS, strict=True):
         series = rows[rows["gruppe"] == group].dropna(subset=["antal_anmeldelser"])
         axes.set_title(FOCUS_TITLES[group])
@@ -201,7 +196,7 @@ def focus(data: ReportData) -> Figure:
         level = data.baseline.antal.get(group)
         if level is not None and not fmt.is_missing(level):
             axes.axhline(level, color=BASELINE_COLOUR, linestyle=":", linewidth=2, zorder=3)
-            line_label(axes, level, f"Baseline 2024: {fmt.number(level, 0)}", BASELINE_COLOUR)
+            line_label(axes, level, f"Baseline {data.baseline.year}: {fmt.number(level, 0)}", BASELINE_COLOUR)
         this_year = series[series["aar"] == data.year]
         if len(this_year):
             value = float(this_year["antal_anmeldelser"].iloc[0])

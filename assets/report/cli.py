@@ -10,14 +10,15 @@ import sys
 from pathlib import Path
 
 from assets.foundation.settings import Settings, settings_from_env
-from assets.report.build import build_report
+from assets.report.build import build_reports
 from assets.report.data import ReportError, latest_year
 
 
-def main_report(settings: Settings, year: int | None = None) -> int:
-    """Build the status report for status year `year` (default: the newest survey edition, decision 9).
+def main_report(settings: Settings, year: int | None = None, partnerskab: str | None = None) -> int:
+    """Build the status reports for status year `year` (default: the newest survey edition, decision 9), one
+    per partnership (or only `partnerskab`), in warehouse/reports/<code>/.
 
-    Prints the written path and returns 0; on a missing publication or a year without figures prints one
+    Prints the written paths and returns 0; on a missing publication or a year without figures prints one
     line to stderr and returns 1.
     """
     try:
@@ -25,11 +26,12 @@ def main_report(settings: Settings, year: int | None = None) -> int:
             year = latest_year(settings.marts_dir)
             if year is None:
                 raise ReportError(f"no safety or crime figures published in {settings.marts_dir}")
-        path = build_report(settings.marts_dir, year, settings.layout.reports_dir)
+        paths = build_reports(settings.marts_dir, year, settings.layout.reports_dir, partnerskab=partnerskab)
     except ReportError as error:
         print(f"statusrapport: {error}", file=sys.stderr)
         return 1
-    print(path)
+    for path in paths:
+        print(path)
     return 0
 
 

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from assets.foundation import formatting as fmt
-from assets.report.charts import AREA_LABELS
-from assets.report.data import CHART_AREAS, PARTNERSHIP, SAFETY_MEASURES, ReportData
+from assets.report.data import SAFETY_MEASURES, ReportData
 
 STATUS = {True: ("opfyldt", "opfyldt"), False: ("ikke opfyldt", "ikke-opfyldt"), None: ("ingen data", "ingen-data")}
 # a value without a verdict: preliminary, the baseline year, or outside the agreement period (begrundelse says)
@@ -24,7 +23,8 @@ TREND = {"stigende": "↑ stigende", "faldende": "↓ faldende", "uaendret": "�
 GOOD_TREND = {"1": "stigende", "2": "faldende", "3": "stigende"}
 COMPARATOR = {"1": ">", "2": "≤", "3": "≥"}
 MEASURE_NAMES = {"nabolag": "dag", "aften_nat": "aften/nat"}
-AREA_NAMES = {**AREA_LABELS, "AP_DEL_OPR": "Oprindeligt område", "AP_DEL_UDV": "Udvidelsen 2025"}
+# a goal's kind (its file's art) → the agreement's goal family, which decides comparator and good trend
+FAMILY = {"tryghed": "1", "kriminalitet": "2", "samarbejde": "3"}
 
 SOURCE_NAMES = {
     "survey_kk": "Københavns Kommunes Tryghedsundersøgelse (besvarelser)",
@@ -39,6 +39,23 @@ SOURCE_NAMES = {
     "aktiviteter": "Tryghedsplanen (aktiviteter og partnere)",
     "geo_omraader": "Områdeafgrænsninger (bydele, partnerskabsområdet, boligområder)",
 }
+
+def definitions(data: ReportData) -> list[tuple[str, str]]:
+    """The definitions, with the partnership's own period and baseline year (Amager: 2025–2028, 2024)."""
+    p = data.partnership
+    words = {"2025–2028": p.period, "fra 2024": f"fra {p.baseline_aar}", "til 2028": f"til {p.aftale_til}",
+             "baseline 2024": f"baseline {p.baseline_aar}", "Baseline 2024": f"Baseline {p.baseline_aar}",
+             "i 2024": f"i {p.baseline_aar}", "grænse fra 2025": f"grænse fra {p.current_from or p.aftale_fra}"}
+    # goal 3's target: the partnership's own collaboration goal, else the release's threshold
+    target = data.goals[data.goals["maal_art"] == "samarbejde"]["maalvaerdi"].dropna()
+    share = float(target.iloc[0]) if len(target) else data.thresholds["maal_samarbejde"]
+    out = []
+    for title, text in DEFINITIONS:
+        for old, new in words.items():
+            title, text = title.replace(old, new), text.replace(old, new)
+        out.append((title, text.replace("{maal_samarbejde}", fmt.percent(share, 0))))
+    return out
+
 
 DEFINITIONS = [
     ("Statuskalender",
@@ -91,7 +108,7 @@ class GoalRow:
 def goal_rows(data: ReportData) -> list[GoalRow]:
     rows = []
     for goal in data.goals.itertuples(index=False):
-        family = str(goal.maal_id)[:1]
+        family = FAMILY.get(getattr(goal, "maal_art", None), str(goal.maal_id)[:1])
         opfyldt = None if fmt.is_missing(goal.opfyldt) else bool(goal.opfyldt)
         status, status_class = STATUS[opfyldt]
         if opfyldt is None and not fmt.is_missing(goal.vaerdi):
@@ -122,18 +139,20 @@ def _target_note(family: str, data: ReportData, goal) -> str:
     if family == "1":
         return f"niveauet i {int(goal.maalingsaar) - 1}"
     if family == "2":
-        return "baseline 2024"
+        return f"baseline {data.baseline.year}"
     return ""
 
 
 def _note(family: str, data: ReportData, goal) -> str:
     """The sentences a committee member needs beside the figure: the year measured, the mart's reason
-    (begrundelse, plain Danish), and for goal 1 the distance, significance and the projection to 2028."""
+    (begrundelse, plain Danish), and for goal 1 the distance, significance and the projection to the
+    agreement's last year."""
     year = int(goal.maalingsaar)
     reason = "" if fmt.is_missing(goal.begrundelse) else str(goal.begrundelse)
     if family == "1":
         if fmt.is_missing(goal.vaerdi):
-            suppressed = _safety_reason(data, "nabolag" if goal.maal_id == "1a" else "aften_nat")
+            first = data.goals[data.goals["maal_art"] == "tryghed"]["maal_id"].head(1).tolist()
+            suppressed = _safety_reason(data, "nabolag" if goal.maal_id in ("1a", *first) else "aften_nat")
             return f"Ingen andel for {year}" + (f": {suppressed.lower()}." if suppressed else ".")
         parts = [reason, f"København: {fmt.percent(goal.andel_kbh)}, afstand {fmt.points(goal.afstand_til_kbh)}"]
         if not fmt.is_missing(goal.afstand_aendring):
@@ -143,7 +162,7 @@ def _note(family: str, data: ReportData, goal) -> str:
                          + "statistisk signifikant")
         if not fmt.is_missing(goal.fremskrevet_2028):
             course = "på kurs" if goal.paa_kurs_2028 else "ikke på kurs"
-            parts.append(f"fremskrevet 2028: {fmt.percent(goal.fremskrevet_2028)} (95 %: "
+            parts.append(f"fremskrevet {data.partnership.aftale_til}: {fmt.percent(goal.fremskrevet_2028)} (95 %: "
                          f"{fmt.percent(goal.fremskrevet_2028_ci_lav)}–{fmt.percent(goal.fremskrevet_2028_ci_hoej)}), "
                          f"København {fmt.percent(goal.fremskrevet_2028_kbh)}: {course} mod Københavns niveau")
         return "; ".join(p for p in parts if p) + "."
@@ -151,11 +170,11 @@ def _note(family: str, data: ReportData, goal) -> str:
         parts = [f"Politiets tal for {year}", reason]
         baseline = data.baseline
         if baseline.version is None:
-            parts.append("baseline 2024 mangler")
+            parts.append(f"baseline {baseline.year} mangler")
         else:
             state = (f"fastfrosset (version {baseline.version})" if baseline.frozen
                      else "beregnet, endnu ikke fastfrosset")
-            parts.append(f"baseline 2024 {state}")
+            parts.append(f"baseline {baseline.year} {state}")
         return "; ".join(p for p in parts if p) + "."
     if family == "3":
         totals = data.activities[(data.activities["aar"] == year)
@@ -169,7 +188,8 @@ def _note(family: str, data: ReportData, goal) -> str:
 
 
 def _safety_reason(data: ReportData, measure: str) -> str | None:
-    rows = data.safety_year[(data.safety_year["omraade_kode"] == PARTNERSHIP) & (data.safety_year["maal"] == measure)]
+    area = data.partnership.omraade_kode
+    rows = data.safety_year[(data.safety_year["omraade_kode"] == area) & (data.safety_year["maal"] == measure)]
     if rows.empty or fmt.is_missing(rows["undertrykt_aarsag"].iloc[0]):
         return None
     return _base_reason(rows["undertrykt_aarsag"].iloc[0])
@@ -185,12 +205,6 @@ def summary(rows: list[GoalRow]) -> dict[str, int]:
     for row in rows:
         counts[row.status] += 1
     return counts
-
-
-def definitions(data) -> list[tuple[str, str]]:
-    """The definitions, worded with the thresholds the release was computed with."""
-    values = {"maal_samarbejde": fmt.percent(data.thresholds["maal_samarbejde"], 0)}
-    return [(term, text.format(**values)) for term, text in DEFINITIONS]
 
 
 @dataclass(frozen=True)
@@ -212,13 +226,14 @@ def suppression(data: ReportData) -> Suppression:
     reasons = (empty["undertrykt_aarsag"].fillna("Ingen besvarelser").map(_base_reason).value_counts()
                if len(empty) else pd.Series(dtype=int))
     where = []
-    for area in CHART_AREAS:
+    p = data.partnership
+    for area in p.chart_areas:
         rows = empty[empty["omraade_kode"] == area]
         if rows.empty:
             continue
         years = ", ".join(str(y) for y in sorted(rows["aar"].unique()))
         measures = ", ".join(MEASURE_NAMES[m] for m in SAFETY_MEASURES if m in set(rows["maal"]))
-        where.append(f"{AREA_NAMES[area]}: {years} ({measures})")
+        where.append(f"{p.part_name(area) if area in p.parts else p.labels[area]}: {years} ({measures})")
     year = data.safety_year
     suppressed_counts = year["antal_svar_undertrykt"].fillna(False).astype(bool).sum() if len(year) else 0
     return Suppression(

@@ -1,9 +1,10 @@
-"""The map: the partnership's two boundaries over the Amager districts, from the published omraader.geojson.
+"""The map: the partnership's boundaries over the districts it lies in, from the published omraader.geojson.
 
 Drawn with matplotlib and shapely only (no tiles, no web map), so the page stays self-contained and the
-picture is exactly the polygons the figures were computed on. The original boundary (AP_OPR, 2013–2024)
-is a dashed line over the current one (AP, from 2025), and the two parts are filled in the colours the
-charts use for them, so a reader can tell the extension apart at a glance and also in black and white.
+picture is exactly the polygons the figures were computed on. An earlier boundary (Amager: AP_OPR,
+2013–2024) is a dashed line over the current one, and the parts are filled in the colours the charts use
+for them, so a reader can tell an extension apart at a glance and also in black and white. Which areas are
+drawn comes from the release (data.partnership), never from a code written here.
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ from shapely.affinity import scale
 from shapely.geometry import MultiPolygon, Point, Polygon, box, shape
 from shapely.geometry.polygon import orient
 
-from assets.report.charts import AREA_COLOURS, new_figure
+from assets.report.charts import new_figure
 from assets.report.data import ReportData
 
-CONTEXT_DISTRICTS = ("BY09", "BY10")
 HOUSING_LEVEL = "boligomraade"
 DISTRICT_LEVEL = "bydel"
 HALO = [withStroke(linewidth=3, foreground="white")]
@@ -66,11 +66,12 @@ def area_map(data: ReportData):
     if not data.areas:
         return None
     areas = areas_by_code(data.areas)
-    if "AP" not in areas:
+    p = data.partnership
+    if p.omraade_kode not in areas:
         return None
     figure = new_figure(9, 7.2)
     axes = figure.subplots()
-    view = _view(areas["AP"][1])
+    view = _view(areas[p.omraade_kode][1])
     minx, miny, maxx, maxy = view.bounds
     axes.set_xlim(minx, maxx)
     axes.set_ylim(miny, maxy)
@@ -80,11 +81,11 @@ def area_map(data: ReportData):
     axes.set_axis_off()
     axes.add_patch(PathPatch(_path(view), facecolor="#e6eef4", edgecolor="none", zorder=0))  # water
 
-    partnership = areas["AP"][1]
+    partnership = areas[p.omraade_kode][1]
     for code, (props, geometry) in areas.items():
         if props.get("niveau") != DISTRICT_LEVEL:
             continue
-        amager = code in CONTEXT_DISTRICTS
+        amager = code in p.districts
         _draw(axes, geometry, facecolor=DISTRICT_FILL if amager else "#f3f3f1", edgecolor="white", linewidth=1.5,
               zorder=1)
         at = _label_point(geometry, partnership, view)
@@ -93,30 +94,38 @@ def area_map(data: ReportData):
             axes.text(*at, props.get("navn") or code, ha="center", va="center", path_effects=HALO, zorder=6,
                       fontsize=12 if amager else 9, fontweight="bold" if amager else "normal",
                       color="#7a6a4f" if amager else "#9a9a9a")
-    for code in ("AP_DEL_OPR", "AP_DEL_UDV"):
+    for code in p.parts:
         if code in areas:
-            _draw(axes, areas[code][1], facecolor=AREA_COLOURS[code], alpha=PART_ALPHA, edgecolor="none", zorder=2)
+            _draw(axes, areas[code][1], facecolor=p.colours[code], alpha=PART_ALPHA, edgecolor="none", zorder=2)
     for code, (props, geometry) in sorted(areas.items()):
-        if props.get("niveau") == HOUSING_LEVEL:
+        if props.get("niveau") == HOUSING_LEVEL and props.get("partnerskab_kode", p.kode) == p.kode:
             _draw(axes, geometry, facecolor="none", edgecolor=HOUSING_COLOUR, hatch="////", linewidth=0.9, zorder=3)
             point = geometry.representative_point()
             axes.annotate(props.get("navn") or code, (point.x, point.y), xytext=(0, 0), textcoords="offset points",
                           fontsize=7.5, ha="center", va="center", color="#1d1d1d", path_effects=HALO, zorder=6)
-    _draw(axes, partnership, facecolor="none", edgecolor=AREA_COLOURS["AP"], linewidth=3.2, zorder=4)
-    if "AP_OPR" in areas:
-        _draw(axes, areas["AP_OPR"][1], facecolor="none", edgecolor="black", linewidth=1.6, linestyle=(0, (4, 3)),
-              zorder=5)
+    _draw(axes, partnership, facecolor="none", edgecolor=p.colours[p.omraade_kode], linewidth=3.2, zorder=4)
+    for code, _years in p.old_boundaries:
+        if code in areas:
+            _draw(axes, areas[code][1], facecolor="none", edgecolor="black", linewidth=1.6, linestyle=(0, (4, 3)),
+                  zorder=5)
     _scale_bar(axes, latitude)
+    current = "Nuværende grænse" + (f" (fra {p.current_from})" if p.old_boundaries and p.current_from else "")
     handles = [
-        Line2D([], [], color=AREA_COLOURS["AP"], linewidth=3.2, label="Nuværende grænse (fra 2025)"),
-        Line2D([], [], color="black", linewidth=1.6, linestyle=(0, (4, 3)), label="Oprindelig grænse (2013–2024)"),
-        Patch(facecolor=AREA_COLOURS["AP_DEL_OPR"], alpha=PART_ALPHA, label="Oprindeligt område"),
-        Patch(facecolor=AREA_COLOURS["AP_DEL_UDV"], alpha=PART_ALPHA, label="Udvidelsen 2025"),
+        Line2D([], [], color=p.colours[p.omraade_kode], linewidth=3.2, label=current),
+        *(Line2D([], [], color="black", linewidth=1.6, linestyle=(0, (4, 3)), label=f"Oprindelig grænse ({years})")
+          for _code, years in p.old_boundaries[:1]),
+        *(Patch(facecolor=p.colours[code], alpha=PART_ALPHA, label=p.part_name(code)) for code in p.parts),
         Patch(facecolor="white", edgecolor=HOUSING_COLOUR, hatch="////", label="Boligområder"),
-        Patch(facecolor=DISTRICT_FILL, edgecolor="#cccccc", label="Bydele på Amager"),
+        Patch(facecolor=DISTRICT_FILL, edgecolor="#cccccc", label=_district_legend(data)),
     ]
     axes.legend(handles=handles, loc="lower right", frameon=True, framealpha=0.95, fontsize=8.5)
     return figure
+
+
+def _district_legend(data: ReportData) -> str:
+    """"Bydele på Amager" where the districts share a word ("Amager Vest", "Amager Øst"), else "Bydele"."""
+    names = [data.partnership.labels[c].split()[0] for c in data.partnership.districts]
+    return f"Bydele på {names[0]}" if len(names) > 1 and len(set(names)) == 1 else "Bydele"
 
 
 def _view(partnership):

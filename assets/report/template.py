@@ -17,7 +17,7 @@ TEMPLATE = r"""<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="tryghed statusrapport">
-<title>Amager Partnerskab – status {{ year }}</title>
+<title>{{ partnerskab }} – status {{ year }}</title>
 <style>
   :root { --blaa: #1f3a93; --groen: #1e6b2a; --roed: #a12a1f; --graa: #5f5f5f; --linje: #d9d9d9; }
   * { box-sizing: border-box; }
@@ -102,9 +102,9 @@ TEMPLATE = r"""<!DOCTYPE html>
 <body data-aar="{{ year }}" data-run-id="{{ manifest.run_id }}">
 <header>
   <p class="overlinje">Til Økonomiudvalget · Københavns Kommune</p>
-  <h1>Amager Partnerskab – status for {{ year }}</h1>
+  <h1>{{ partnerskab }} – status for {{ year }}</h1>
   <p class="indledning">Tryghed, anmeldt kriminalitet og samarbejde i partnerskabsområdet (nuværende grænse),
-    målt mod målene i partnerskabsaftalen 2025–2028.</p>
+    målt mod målene i partnerskabsaftalen {{ periode }}.</p>
   <p class="meta">Data udgivet {{ manifest.published }} · kørsel <code>{{ manifest.run_id }}</code></p>
 </header>
 <main>
@@ -148,7 +148,7 @@ TEMPLATE = r"""<!DOCTYPE html>
   </table>
   <p class="forklaring">Status {{ year }} vurderer tryghed i Tryghedsundersøgelsen {{ year }} og kriminalitet
     og tryghedsplan i {{ year - 1 }} (det seneste hele år). “Ingen data”: tallet mangler; “ikke vurderet”: tallet
-    er foreløbigt, er selve baseline eller ligger uden for aftaleperioden 2025–2028 (se bemærkningen).
+    er foreløbigt, er selve baseline eller ligger uden for aftaleperioden {{ periode }} (se bemærkningen).
     Tendens er ændringen fra målingsåret før; grøn betyder en udvikling i målets retning, rød det modsatte.</p>
 </section>
 

@@ -45,3 +45,19 @@
         delete from {{ this }} where {{ i_aarsvindue('aar', efterfoelgende, ankre) }}
     {%- endif -%}
 {%- endmacro %}
+
+{#
+  Every baseline year in use: the setting baseline_aar (the shared baseline_2024_* columns) and each
+  configured partnership's own (decision 18), read from the table the partnerships step wrote. A run whose
+  window holds any of them rebuilds the marts that carry baselines whole (decision 17).
+#}
+{% macro baseline_aarene() -%}
+    {%- set aarene = [var('baseline_aar') | int] -%}
+    {%- if execute -%}
+        {%- set raekker = run_query("select distinct baseline_aar from partnerskaber.partnerskaber order by 1") -%}
+        {%- for raekke in raekker -%}
+            {%- if (raekke[0] | int) not in aarene -%}{%- do aarene.append(raekke[0] | int) -%}{%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(aarene) }}
+{%- endmacro %}

@@ -1,7 +1,7 @@
 {{ config(severity='warn') }}
--- The national survey publishes a housing-area name that seed jm_boligomraader does not map: its share is
--- left out of fct_tryghed until the seed is extended.
+-- The national survey publishes a housing-area name that no partnership's file maps: its share is
+-- left out of fct_tryghed until a file names it.
 select jm.aar, jm.boligomraade, jm.kildefil, jm.kildelinje
 from {{ ref('stg_survey_jm__boligomraader') }} as jm
-anti join {{ ref('jm_boligomraader') }} as kobling
-    on jm.boligomraade_normaliseret = {{ normaliser_navn('kobling.boligomraade') }}
+anti join {{ ref('stg_partnerskaber__jm_boligomraader') }} as kobling
+    on jm.boligomraade_normaliseret = kobling.boligomraade_normaliseret

@@ -1,8 +1,8 @@
 {{ config(severity='warn') }}
--- A Landsbyggefonden department that seed lbf_afdelinger does not map to a housing area: left out of
--- fct_omraadeprofil until the seed is extended (expected for departments outside the partnership).
+-- A Landsbyggefonden department that no partnership's file maps to a housing area: left out of
+-- fct_omraadeprofil until a file lists it (expected for departments outside every partnership).
 select lbf.aar, lbf.boligorganisation, lbf.afdelingsnr, lbf.afdelingsnavn, lbf.kildefil, lbf.kildelinje
 from {{ ref('stg_lbf__beboerdata') }} as lbf
-anti join {{ ref('lbf_afdelinger') }} as kobling
-    on lbf.boligorganisation_normaliseret = {{ normaliser_navn('kobling.boligorganisation') }}
-    and lbf.afdelingsnr_normaliseret = {{ normaliser_afdelingsnr('kobling.afdelingsnr') }}
+anti join {{ ref('stg_partnerskaber__lbf_afdelinger') }} as kobling
+    on lbf.boligorganisation_normaliseret = kobling.boligorganisation_normaliseret
+    and lbf.afdelingsnr_normaliseret = kobling.afdelingsnr_normaliseret

@@ -1,7 +1,7 @@
 {{ config(severity='warn') }}
--- Every department in seed lbf_afdelinger points to an existing housing area (niveau boligomraade).
+-- Every department in a partnership's lbf_afdelinger points to an existing housing area (niveau boligomraade).
 select kobling.*
-from {{ ref('lbf_afdelinger') }} as kobling
+from {{ ref('stg_partnerskaber__lbf_afdelinger') }} as kobling
 left join {{ ref('int_omraader') }} as omraader
     on kobling.omraade_kode = omraader.omraade_kode
     and omraader.niveau = 'boligomraade'

@@ -5,6 +5,8 @@
 -- depends_on: {{ ref('fct_kriminalitet') }}
 -- depends_on: {{ ref('fct_kriminalitet_dst') }}
 -- depends_on: {{ ref('baseline_2024') }}
+-- depends_on: {{ ref('baseline') }}
+-- depends_on: {{ ref('dim_partnerskab') }}
 -- depends_on: {{ ref('fct_aktiviteter') }}
 -- depends_on: {{ ref('fct_maalopfyldelse') }}
 -- depends_on: {{ ref('fct_omraadeprofil') }}

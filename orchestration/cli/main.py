@@ -33,7 +33,8 @@ def _version() -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tryghed",
-        description="The indicator pipeline of the City of Copenhagen's safety partnerships (Amager Partnerskab):\n"
+        description="The indicator pipeline of the City of Copenhagen's safety partnerships (one file each in\n"
+        "partnerskaber/, e.g. Amager Partnerskab and Tingbjerg-Husum Partnerskab):\n"
         "feeling safe, reported crime and collaboration, per area and year, published as Parquet marts\n"
         "with a DuckDB catalog and a yearly status report. Configuration: tryghed.toml (see README).",
         epilog="examples:\n  tryghed run --inbox data/sample\n  tryghed report --year 2026\n"
@@ -57,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
         "tryghed run --inbox /srv/sikker-by/indbakke --warehouse /srv/sikker-by/lager")
     run.add_argument("--inbox", type=Path, help=inbox_help)
     run.add_argument("--warehouse", type=Path, help=warehouse_help)
+    run.add_argument("--partnerskab", metavar="CODE",
+                     help="compute only this partnership (its file partnerskaber/CODE.toml); default: every one")
 
     backfill = _command(
         commands, "backfill", "rebuild the yearly figures of a range of years in one run",
@@ -68,16 +71,18 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--to", dest="last_year", type=int, required=True, help="last year, e.g. 2024")
     backfill.add_argument("--inbox", type=Path, help=inbox_help)
     backfill.add_argument("--warehouse", type=Path, help=warehouse_help)
+    backfill.add_argument("--partnerskab", metavar="CODE", help="compute only this partnership")
 
     report = _command(
         commands, "report", "the yearly status report (HTML + PDF) from the published marts",
-        "Writes warehouse/reports/status_<year>.html and .pdf from the published release alone (the marts,\n"
-        "the manifest and the areas' polygons), for the Finance Committee.",
+        "Writes warehouse/reports/<partnership>/status_<year>.html and .pdf, one per partnership, from the\n"
+        "published release alone (the marts, the manifest and the areas' polygons), for the Finance Committee.",
         "tryghed report --year 2026")
     report.add_argument("--year", type=int,
                         help="status year (default: the newest survey edition in the inbox; goal 1 on its survey, "
                              "goals 2 and 3 on the year before)")
     report.add_argument("--warehouse", type=Path, help="warehouse with the published marts")
+    report.add_argument("--partnerskab", metavar="CODE", help="only this partnership's report (default: every one)")
 
     releases = _command(
         commands, "releases", "list the published releases, newest first, the current marked",
@@ -138,20 +143,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from assets.foundation.partnerships import load_partnerships
     from assets.foundation.settings import ConfigError, load_settings
 
     try:
         settings = load_settings(args.config).with_paths(getattr(args, "inbox", None),
-                                                         getattr(args, "warehouse", None))
+                                                         getattr(args, "warehouse", None),
+                                                         partnerskab=getattr(args, "partnerskab", None))
         if args.command in ("run", "backfill", "fetch"):
             settings.require_inbox()
+        if args.command in ("run", "backfill"):
+            # every partnership file is checked before anything runs: a bad key stops here, naming file and key
+            load_partnerships(settings.partnerskaber, settings.partnerskab)
     except ConfigError as exc:
         print(f"tryghed: {exc}", file=sys.stderr)
         return 2
     if args.command == "report":
         from assets.report.cli import main_report
 
-        return main_report(settings, args.year)
+        return main_report(settings, args.year, args.partnerskab)
     if args.command == "releases":
         from assets.publish.releases import main_releases
 

@@ -52,9 +52,10 @@ def command_run(settings: Settings, years: tuple[int, int] | None = None) -> int
             print(f"  - {warning}")
     print(f"\nPublished to {settings.marts_dir} (catalog {settings.catalog}, Excel {settings.layout.workbook}) "
           f"in {elapsed:.0f} s")
-    reports = sorted(settings.layout.reports_dir.glob("status_*.html"), key=lambda p: p.stat().st_mtime)
-    if reports:
-        print(f"Status report: {reports[-1]}")
+    reports = sorted(settings.layout.reports_dir.glob("*/status_*.html"), key=lambda p: p.stat().st_mtime)
+    newest = {path.parent.name: path for path in reports}  # per partnership, the one this run wrote
+    for path in newest.values():
+        print(f"Status report: {path}")
     print(f"dbt docs: {settings.layout.dbt_docs_dir / 'static_index.html'}")
     return 0
 

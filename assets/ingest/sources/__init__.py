@@ -12,6 +12,7 @@ from assets.ingest.sources import (
     kk_befolkning,
     lbf,
     police,
+    roder,
     survey_jm,
     survey_kk,
     survey_kk_published,
@@ -28,6 +29,7 @@ SOURCES: tuple[Source, ...] = (
     befolkning_kvadratnet.SOURCE,
     lbf.SOURCE,
     geo.SOURCE,
+    roder.SOURCE,
     aktiviteter.SOURCE,
 )
 
@@ -36,6 +38,6 @@ def inbox_state(inbox: Path) -> dict[str, str]:
     """Every file the loaders would read (relative to the inbox), with its sha256."""
     state = {}
     for source in SOURCES:
-        for path in source_files(inbox / source.folder, source.patterns):
+        for path in source_files(inbox / source.folder, source.patterns, source.exclude):
             state[path.relative_to(inbox).as_posix()] = sha256_of(path)
     return state

@@ -1,4 +1,8 @@
-"""The safety plan's activities (tryghedsplanen): aktiviteter/tryghedsplan_<YYYY>.csv or .xlsx."""
+"""The safety plan's activities (tryghedsplanen): aktiviteter/tryghedsplan_<YYYY>.csv or .xlsx.
+
+With several partnerships, a partnership's plans lie in aktiviteter/<code>/ (extracts.md); files directly in
+aktiviteter/ belong to the default partnership. The folder is kept in `kildefil`; staging reads it from there.
+"""
 
 from assets.ingest.contract import Check
 from assets.ingest.loading import Source
@@ -7,7 +11,7 @@ from assets.ingest.rules import column_equals_file_year
 
 SOURCE = Source(
     folder="aktiviteter",
-    patterns=("tryghedsplan_*.csv", "tryghedsplan_*.xlsx"),
+    patterns=("tryghedsplan_*.csv", "tryghedsplan_*.xlsx", "*/tryghedsplan_*.csv", "*/tryghedsplan_*.xlsx"),
     table=AKTIVITETER,
     description="Activities of the yearly safety plan with their partners, budget and status.",
     checks=(

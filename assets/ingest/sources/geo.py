@@ -1,41 +1,26 @@
 """The areas: geo/*.geojson, reprojected to EPSG:25832 on load.
 
 Two kinds of file are read: the contract's `omraader.geojson` (every level, our area codes) and the city's
-own WFS district layer (`k101:bydel`, properties `bydel_nr`, `navn`), which becomes districts `BY01`…`BY10`.
+own WFS district layer (`k101:bydel`, properties `bydel_nr`, `navn`), which becomes districts `BY01`…`BY10`
+(the city's rode layer beside them, `rode.geojson`, is a source of its own: sources/roder.py).
 The coordinate system comes from the file's `crs` member; without one it is WGS84 lon/lat (RFC 7946).
 Geometry work (parsing, validity, reprojection) is DuckDB spatial's, as everywhere in the pipeline.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
 from assets.ingest.contract import ContractError, LoadContext
+from assets.ingest.geojson import polygon_geometry, read_collection, to_target_sql
 from assets.ingest.loading import Source
 from assets.ingest.raw_schema import GEO_OMRAADER, LINEAGE_COLUMNS
 from assets.ingest.rules import KBH_BBOX
 
 LEVELS = ("kommune", "bydel", "partnerskab", "partnerskab_del", "boligomraade")
-TARGET_CRS = "EPSG:25832"
-
-
-def crs_of(document: dict, rel: str) -> str:
-    crs = document.get("crs")
-    if not crs:
-        return "EPSG:4326"
-    name = str((crs.get("properties") or {}).get("name", ""))
-    if "CRS84" in name.upper():
-        return "EPSG:4326"
-    match = re.search(r"EPSG:+(?:[\d.]*:)?(\d+)$", name, flags=re.IGNORECASE)
-    if not match:
-        raise ContractError(rel, f"unrecognised crs {name!r} (expected e.g. urn:ogc:def:crs:EPSG::25832)",
-                            column="crs")
-    return f"EPSG:{match.group(1)}"
 
 
 def _date(value, rel: str, number: int, column: str) -> date | None:
@@ -76,32 +61,18 @@ def _area_properties(props: dict, rel: str, number: int) -> dict:
 
 def load_geojson(con: duckdb.DuckDBPyConnection, path: Path, rel: str, sha: str, ctx: LoadContext) -> int:
     """Load one GeoJSON file; 'line' in errors is the feature's number (1-based) in the collection."""
-    try:
-        document = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ContractError(rel, "not UTF-8 text; save the file as UTF-8") from None
-    except json.JSONDecodeError as exc:
-        raise ContractError(rel, f"not valid JSON: {exc.msg}", line=exc.lineno) from None
-    if document.get("type") != "FeatureCollection" or not isinstance(document.get("features"), list):
-        raise ContractError(rel, "not a GeoJSON FeatureCollection", column="type")
-    source_crs = crs_of(document, rel)
+    document, source_crs = read_collection(path, rel)
     rows = []
     for number, feature in enumerate(document["features"], start=1):
-        geometry = feature.get("geometry") or {}
-        if geometry.get("type") not in ("Polygon", "MultiPolygon"):
-            raise ContractError(rel, f"geometry must be a Polygon or MultiPolygon, not {geometry.get('type')}",
-                                line=number, column="geometry")
+        geometry = polygon_geometry(feature, rel, number)
         props = _area_properties(feature.get("properties") or {}, rel, number)
-        rows.append((number, json.dumps(geometry), *props.values()))
-    if not rows:
-        raise ContractError(rel, "the collection has no features", column="features")
+        rows.append((number, geometry, *props.values()))
 
     con.execute("""create or replace temp table _geo_in (feature INTEGER, geojson VARCHAR, omraade_kode VARCHAR,
         navn VARCHAR, niveau VARCHAR, overordnet_kode VARCHAR, gyldig_fra DATE, gyldig_til DATE,
         bydel_nr INTEGER)""")
     con.executemany("insert into _geo_in values (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    transform = ("geom" if source_crs == TARGET_CRS
-                 else f"ST_Transform(geom, '{source_crs}', '{TARGET_CRS}', always_xy := true)")
+    transform = to_target_sql(source_crs)
     try:
         con.execute(f"""create or replace temp table _geo as
             select * exclude (geom), {transform} as geom, ST_IsValid(geom) as valid
@@ -139,6 +110,7 @@ def load_geojson(con: duckdb.DuckDBPyConnection, path: Path, rel: str, sha: str,
 SOURCE = Source(
     folder="geo",
     patterns=("*.geojson",),
+    exclude=("rode*.geojson",),  # the city's rode layer: sources/roder.py
     table=GEO_OMRAADER,
     description="Area polygons at every level (municipality, districts, partnership, parts, housing areas).",
     custom_loader=load_geojson,

@@ -1,10 +1,7 @@
-{%- set partnerskab = var('partnerskab_kode', 'AP') -%}
-{%- set baseline_aar = var('baseline_aar') -%}
-{%- set aftale_fra = var('aftale_fra') -%}
-{%- set aftale_til = var('aftale_til') -%}
-{%- set fremskrivningsaar = var('aftale_til') -%}
--- The yearly status for the Finance Committee: one row per goal and status year, for the partnership
--- area on its current boundary. Built from the other marts so the status can never disagree with them.
+-- The yearly status for the Finance Committee: one row per partnership, goal and status year, for the
+-- partnership's area on its current boundary. Built from the other marts so the status can never disagree
+-- with them. The goals, their kinds, the agreement period and the baseline year are each partnership's
+-- (its file in partnerskaber/); the projection runs to the last year of its agreement.
 --
 -- The calendar (indicators.md, decision 9): the status of year Y is presented in spring Y with the city's
 -- survey edition Y. Goal 1 is judged on survey Y against Y−1; goal 2 on police year Y−1 (the last whole
@@ -18,40 +15,58 @@ with status_aar as (
     where kilde = 'tryghed_kk' and status = 'komplet'
 ),
 
+partnerskaber as (
+    select * from {{ ref('stg_partnerskaber__partnerskaber') }}
+),
+
 maal as (
+    select * from {{ ref('stg_partnerskaber__maal') }}
+),
+
+-- every partnership in every status year
+partnerskab_aar as (
     select
-        *,
-        -- decision 9: goal 1 reads the survey of the status year, goals 2 and 3 the year before
-        case when maal_id like '1%' then 0 else 1 end as forskydning
-    from {{ ref('maal') }}
+        partnerskaber.partnerskab_kode,
+        partnerskaber.omraade_kode,
+        partnerskaber.baseline_aar,
+        partnerskaber.aftale_fra,
+        partnerskaber.aftale_til,
+        status_aar.status_aar
+    from partnerskaber
+    cross join status_aar
 ),
 
 -- goal 1: the survey shares of the partnership area and of Copenhagen, respondent data only
 tryghed as (
     select
+        p.partnerskab_kode,
         t.aar,
-        t.maal,
-        case t.maal when 'nabolag' then '1a' when 'aften_nat' then '1b' end as maal_id,
-        max(t.andel) filter (where t.omraade_kode = '{{ partnerskab }}') as andel,
-        max(t.effektiv_n) filter (where t.omraade_kode = '{{ partnerskab }}') as effektiv_n,
+        g.maal_id,
+        max(t.andel) filter (where t.omraade_kode = p.omraade_kode) as andel,
+        max(t.effektiv_n) filter (where t.omraade_kode = p.omraade_kode) as effektiv_n,
         max(t.andel) filter (where t.omraade_kode = '101') as andel_kbh,
         max(t.effektiv_n) filter (where t.omraade_kode = '101') as effektiv_n_kbh,
-        bool_or(t.aendring_signifikant) filter (where t.omraade_kode = '{{ partnerskab }}') as aendring_signifikant,
-        max(t.p_vaerdi) filter (where t.omraade_kode = '{{ partnerskab }}') as p_vaerdi,
-        max(t.datagrundlag) filter (where t.omraade_kode = '{{ partnerskab }}') as datagrundlag
+        bool_or(t.aendring_signifikant) filter (where t.omraade_kode = p.omraade_kode) as aendring_signifikant,
+        max(t.p_vaerdi) filter (where t.omraade_kode = p.omraade_kode) as p_vaerdi,
+        max(t.datagrundlag) filter (where t.omraade_kode = p.omraade_kode) as datagrundlag
     from {{ ref('fct_tryghed') }} as t
-    where
-        t.kilde = 'kk' and t.maal in ('nabolag', 'aften_nat')
-        and t.omraade_kode in ('{{ partnerskab }}', '101')
-    group by t.aar, t.maal
+    inner join partnerskaber as p on t.omraade_kode in (p.omraade_kode, '101')
+    inner join maal as g
+        on
+            p.partnerskab_kode = g.partnerskab_kode
+            and g.art = 'tryghed'
+            and t.maal = g.maaling
+    where t.kilde = 'kk'
+    group by p.partnerskab_kode, t.aar, g.maal_id
 ),
 
 -- Decision 13's projection: a weighted least-squares line (weight 1 / variance, variance = p(1−p)/n_eff,
 -- known) through the survey years from the baseline year to the status year, for the area and for
--- Copenhagen, evaluated in the last year of the agreement. Years are centred on that year, so the
+-- Copenhagen, evaluated in the last year of the partnership's agreement. Years are centred on that year, so the
 -- projection is the line's value at 0 and its variance 1/Σw + x̄²/Sxx.
 maalepunkter as (
     select
+        partnerskab_kode,
         aar,
         maal_id,
         'omraade' as hvem,
@@ -60,6 +75,7 @@ maalepunkter as (
     from tryghed
     union all
     select
+        partnerskab_kode,
         aar,
         maal_id,
         'kbh' as hvem,
@@ -70,20 +86,24 @@ maalepunkter as (
 
 punkter as (
     select
-        status_aar.status_aar,
+        partnerskab_aar.partnerskab_kode,
+        partnerskab_aar.status_aar,
         maalepunkter.maal_id,
         maalepunkter.hvem,
-        cast(maalepunkter.aar - {{ fremskrivningsaar }} as double) as x,
+        cast(maalepunkter.aar - partnerskab_aar.aftale_til as double) as x,
         maalepunkter.p as y,
         maalepunkter.n_eff / (maalepunkter.p * (1 - maalepunkter.p)) as w
-    from status_aar
+    from partnerskab_aar
     inner join maalepunkter
-        on maalepunkter.aar between {{ baseline_aar }} and status_aar.status_aar
+        on
+            partnerskab_aar.partnerskab_kode = maalepunkter.partnerskab_kode
+            and maalepunkter.aar between partnerskab_aar.baseline_aar and partnerskab_aar.status_aar
     where maalepunkter.p > 0 and maalepunkter.p < 1 and maalepunkter.n_eff > 0
 ),
 
 summer as (
     select
+        partnerskab_kode,
         status_aar,
         maal_id,
         hvem,
@@ -99,6 +119,7 @@ summer as (
 
 linjer as (
     select
+        partnerskab_kode,
         status_aar,
         maal_id,
         hvem,
@@ -111,6 +132,7 @@ linjer as (
 
 fremskrivning as (
     select
+        omr.partnerskab_kode,
         omr.status_aar,
         omr.maal_id,
         omr.fremskrevet,
@@ -119,7 +141,8 @@ fremskrivning as (
     from linjer as omr
     left join linjer as kbh
         on
-            omr.status_aar = kbh.status_aar
+            omr.partnerskab_kode = kbh.partnerskab_kode
+            and omr.status_aar = kbh.status_aar
             and omr.maal_id = kbh.maal_id
             and kbh.hvem = 'kbh'
     where omr.hvem = 'omraade'
@@ -127,15 +150,20 @@ fremskrivning as (
 
 tryghed_basisaar as (
     select
-        maal_id,
-        andel - andel_kbh as afstand_basisaar
+        tryghed.partnerskab_kode,
+        tryghed.maal_id,
+        tryghed.andel - tryghed.andel_kbh as afstand_basisaar
     from tryghed
-    where aar = {{ baseline_aar }}
+    inner join partnerskaber
+        on
+            tryghed.partnerskab_kode = partnerskaber.partnerskab_kode
+            and tryghed.aar = partnerskaber.baseline_aar
 ),
 
 tryghed_status as (
     select
-        status_aar.status_aar,
+        pa.partnerskab_kode,
+        pa.status_aar,
         maal.maal_id,
         nu.aar as maalingsaar,
         nu.andel as vaerdi,
@@ -159,85 +187,99 @@ tryghed_status as (
         fremskrivning.fremskrevet_kbh,
         abs(fremskrivning.fremskrevet - fremskrivning.fremskrevet_kbh) < abs(basis.afstand_basisaar)
             as paa_kurs_2028
-    from status_aar
-    cross join (
-        select maal_id from maal
-        where maal_id like '1%'
-    ) as maal
+    from partnerskab_aar as pa
+    inner join maal on pa.partnerskab_kode = maal.partnerskab_kode and maal.art = 'tryghed'
     left join tryghed as nu
         on
-            status_aar.status_aar = nu.aar
+            pa.partnerskab_kode = nu.partnerskab_kode
+            and pa.status_aar = nu.aar
             and maal.maal_id = nu.maal_id
     left join tryghed as forrige
         on
-            status_aar.status_aar - 1 = forrige.aar
+            pa.partnerskab_kode = forrige.partnerskab_kode
+            and pa.status_aar - 1 = forrige.aar
             and maal.maal_id = forrige.maal_id
     left join fremskrivning
         on
-            status_aar.status_aar = fremskrivning.status_aar
+            pa.partnerskab_kode = fremskrivning.partnerskab_kode
+            and pa.status_aar = fremskrivning.status_aar
             and maal.maal_id = fremskrivning.maal_id
-    left join tryghed_basisaar as basis on maal.maal_id = basis.maal_id
+    left join tryghed_basisaar as basis
+        on
+            pa.partnerskab_kode = basis.partnerskab_kode
+            and maal.maal_id = basis.maal_id
 ),
 
--- goals 2a–2d: fct_kriminalitet's rows for the partnership area (its verdict, so the two cannot disagree)
+-- crime goals: fct_kriminalitet's rows for the partnership area, against the partnership's baseline year
+-- (decision 18; a frozen version where the team froze one), in the goal's unit (per 1,000 or a count)
 kriminalitet as (
     select
-        typer.maal_id,
+        p.partnerskab_kode,
+        g.maal_id,
         k.aar,
-        case when k.gruppe = 'borgervendt_i_alt' then k.pr_1000 else k.antal_anmeldelser end as vaerdi,
-        k.maal_opfyldt,
+        case when g.maal_enhed = 'pr_1000' then k.pr_1000 else k.antal_anmeldelser end as vaerdi,
+        case when g.maal_enhed = 'pr_1000' then k.baseline_pr_1000 else k.baseline_antal end as maalvaerdi,
         k.foreloebig,
-        k.har_levering
+        k.har_levering,
+        k.baseline_version,
+        k.baseline_fastfrosset
     from {{ ref('fct_kriminalitet') }} as k
-    inner join {{ ref('baseline_gerningstyper') }} as typer on k.gruppe = typer.gruppe
-    where k.omraade_kode = '{{ partnerskab }}'
+    inner join partnerskaber as p on k.omraade_kode = p.omraade_kode
+    inner join maal as g
+        on
+            p.partnerskab_kode = g.partnerskab_kode
+            and g.art = 'kriminalitet'
+            and k.gruppe = g.gruppe
 ),
 
--- the baseline judged against (a frozen version where the team froze one); the same on every row
+-- the baseline judged against; the same on every row
 kriminalitet_baseline as (
     select
-        typer.maal_id,
-        any_value(case when k.gruppe = 'borgervendt_i_alt' then k.baseline_2024_pr_1000 else k.baseline_2024_antal end)
-            as maalvaerdi,
-        any_value(k.baseline_version) as baseline_version,
-        any_value(k.baseline_fastfrosset) as baseline_fastfrosset
-    from {{ ref('fct_kriminalitet') }} as k
-    inner join {{ ref('baseline_gerningstyper') }} as typer on k.gruppe = typer.gruppe
-    where k.omraade_kode = '{{ partnerskab }}'
-    group by typer.maal_id
+        partnerskab_kode,
+        maal_id,
+        any_value(maalvaerdi) as maalvaerdi,
+        any_value(baseline_version) as baseline_version,
+        any_value(baseline_fastfrosset) as baseline_fastfrosset
+    from kriminalitet
+    group by partnerskab_kode, maal_id
 ),
 
 kriminalitet_status as (
     select
-        status_aar.status_aar,
+        pa.partnerskab_kode,
+        pa.status_aar,
         maal.maal_id,
-        status_aar.status_aar - 1 as maalingsaar,
+        pa.status_aar - 1 as maalingsaar,
         nu.vaerdi,
         basis.maalvaerdi,
         forrige.vaerdi as forrige_vaerdi,
-        nu.maal_opfyldt as opfyldt_beregnet,
+        -- "held at the baseline level": value ≤ baseline, never for the baseline year or before it
+        case when nu.aar > pa.baseline_aar then nu.vaerdi <= basis.maalvaerdi end as opfyldt_beregnet,
         coalesce(nu.foreloebig, false) as foreloebig,
         coalesce(nu.har_levering, false) as har_levering,
         basis.baseline_version,
         basis.baseline_fastfrosset
-    from status_aar
-    cross join (
-        select maal_id from maal
-        where maal_id like '2%'
-    ) as maal
+    from partnerskab_aar as pa
+    inner join maal on pa.partnerskab_kode = maal.partnerskab_kode and maal.art = 'kriminalitet'
     left join kriminalitet as nu
         on
-            status_aar.status_aar - 1 = nu.aar
+            pa.partnerskab_kode = nu.partnerskab_kode
+            and pa.status_aar - 1 = nu.aar
             and maal.maal_id = nu.maal_id
     left join kriminalitet as forrige
         on
-            status_aar.status_aar - 2 = forrige.aar
+            pa.partnerskab_kode = forrige.partnerskab_kode
+            and pa.status_aar - 2 = forrige.aar
             and maal.maal_id = forrige.maal_id
-    left join kriminalitet_baseline as basis on maal.maal_id = basis.maal_id
+    left join kriminalitet_baseline as basis
+        on
+            pa.partnerskab_kode = basis.partnerskab_kode
+            and maal.maal_id = basis.maal_id
 ),
 
 samarbejde as (
     select
+        partnerskab_kode,
         aar,
         andel_mindst_2_partnere as vaerdi,
         maal as maalvaerdi,
@@ -248,20 +290,25 @@ samarbejde as (
 
 samarbejde_status as (
     select
-        status_aar.status_aar,
-        '3' as maal_id,
-        status_aar.status_aar - 1 as maalingsaar,
+        pa.partnerskab_kode,
+        pa.status_aar,
+        maal.maal_id,
+        pa.status_aar - 1 as maalingsaar,
         nu.vaerdi,
-        coalesce(nu.maalvaerdi, {{ var('maal_samarbejde') }}) as maalvaerdi,
+        coalesce(nu.maalvaerdi, maal.taerskel) as maalvaerdi,
         forrige.vaerdi as forrige_vaerdi,
         nu.maal_opfyldt as opfyldt_beregnet
-    from status_aar
-    left join samarbejde as nu on status_aar.status_aar - 1 = nu.aar
-    left join samarbejde as forrige on status_aar.status_aar - 2 = forrige.aar
+    from partnerskab_aar as pa
+    inner join maal on pa.partnerskab_kode = maal.partnerskab_kode and maal.art = 'samarbejde'
+    left join samarbejde as nu
+        on pa.partnerskab_kode = nu.partnerskab_kode and pa.status_aar - 1 = nu.aar
+    left join samarbejde as forrige
+        on pa.partnerskab_kode = forrige.partnerskab_kode and pa.status_aar - 2 = forrige.aar
 ),
 
 vaerdier as (
     select
+        partnerskab_kode,
         status_aar,
         maal_id,
         coalesce(maalingsaar, status_aar) as maalingsaar,
@@ -287,6 +334,7 @@ vaerdier as (
     from tryghed_status
     union all
     select
+        partnerskab_kode,
         status_aar,
         maal_id,
         maalingsaar,
@@ -312,6 +360,7 @@ vaerdier as (
     from kriminalitet_status
     union all
     select
+        partnerskab_kode,
         status_aar,
         maal_id,
         maalingsaar,
@@ -340,13 +389,18 @@ vaerdier as (
 vurderet as (
     select
         v.*,
-        v.maalingsaar between {{ aftale_fra }} and {{ aftale_til }} as i_aftaleperiode,
+        p.omraade_kode,
+        p.baseline_aar,
+        p.aftale_fra,
+        p.aftale_til,
+        v.maalingsaar between p.aftale_fra and p.aftale_til as i_aftaleperiode,
         case
             when not v.har_data or v.maalvaerdi is null or v.foreloebig then null
-            when v.maalingsaar not between {{ aftale_fra }} and {{ aftale_til }} then null
+            when v.maalingsaar not between p.aftale_fra and p.aftale_til then null
             else v.opfyldt_beregnet
         end as opfyldt
     from vaerdier as v
+    inner join partnerskaber as p on v.partnerskab_kode = p.partnerskab_kode
 )
 
 select
@@ -360,9 +414,9 @@ select
     v.opfyldt,
     -- why, in plain Danish: always when opfyldt is empty (decision 14), and the reason for a verdict
     case
-        when not v.har_data and maal.maal_id like '1%'
+        when not v.har_data and maal.art = 'tryghed'
             then 'Ingen andel for området i Tryghedsundersøgelsen ' || v.maalingsaar
-        when not v.har_data and maal.maal_id like '2%'
+        when not v.har_data and maal.art = 'kriminalitet'
             then 'Ingen politilevering for ' || v.maalingsaar || ': tallet er tomt, ikke nul'
         when not v.har_data
             then 'Ingen tryghedsplan for ' || v.maalingsaar
@@ -370,17 +424,17 @@ select
             then
                 'Foreløbige politital for ' || v.maalingsaar
                 || ' (året er endnu ikke leveret komplet): vises, men vurderes ikke'
-        when maal.maal_id like '2%' and v.maalingsaar = {{ baseline_aar }}
-            then 'Basisåret {{ baseline_aar }}: værdien er selve baseline og vurderes ikke'
-        when v.maalvaerdi is null and maal.maal_id like '1%'
+        when maal.art = 'kriminalitet' and v.maalingsaar = v.baseline_aar
+            then 'Basisåret ' || v.baseline_aar || ': værdien er selve baseline og vurderes ikke'
+        when v.maalvaerdi is null and maal.art = 'tryghed'
             then 'Intet at sammenligne med: ingen andel i Tryghedsundersøgelsen ' || (v.maalingsaar - 1)
         when v.maalvaerdi is null
             then 'Ingen baseline at sammenligne med'
-        when v.maalingsaar < {{ aftale_fra }}
-            then 'Før aftaleperioden {{ aftale_fra }}–{{ aftale_til }}: vist som historik, ikke vurderet'
-        when v.maalingsaar > {{ aftale_til }}
-            then 'Efter aftaleperioden {{ aftale_fra }}–{{ aftale_til }}: ikke vurderet'
-        when maal.maal_id like '1%' and v.opfyldt
+        when v.maalingsaar < v.aftale_fra
+            then 'Før aftaleperioden ' || v.aftale_fra || '–' || v.aftale_til || ': vist som historik, ikke vurderet'
+        when v.maalingsaar > v.aftale_til
+            then 'Efter aftaleperioden ' || v.aftale_fra || '–' || v.aftale_til || ': ikke vurderet'
+        when maal.art = 'tryghed' and v.opfyldt
             then
                 'Andelen steg, og '
                 || case
@@ -388,18 +442,18 @@ select
                     else 'afstanden til København blev ikke større'
                 end
                 || case when not v.aendring_signifikant then ' (stigningen er ikke statistisk signifikant)' else '' end
-        when maal.maal_id like '1%' and v.steg
+        when maal.art = 'tryghed' and v.steg
             then
                 'Andelen steg, men afstanden til København blev større'
                 || case when not v.aendring_signifikant then ' (stigningen er ikke statistisk signifikant)' else '' end
-        when maal.maal_id like '1%'
+        when maal.art = 'tryghed'
             then
                 case when v.vaerdi = v.maalvaerdi then 'Andelen steg ikke' else 'Andelen faldt' end
                 || case when not v.aendring_signifikant then ' (faldet er ikke statistisk signifikant)' else '' end
-        when maal.maal_id like '2%' and v.opfyldt
-            then 'På eller under niveauet i basisåret {{ baseline_aar }}'
-        when maal.maal_id like '2%'
-            then 'Over niveauet i basisåret {{ baseline_aar }}'
+        when maal.art = 'kriminalitet' and v.opfyldt
+            then 'På eller under niveauet i basisåret ' || v.baseline_aar
+        when maal.art = 'kriminalitet'
+            then 'Over niveauet i basisåret ' || v.baseline_aar
         when v.opfyldt
             then 'Mindst ' || cast(round(100 * v.maalvaerdi) as integer) || ' % af aktiviteterne har mindst to partnere'
         else 'Under ' || cast(round(100 * v.maalvaerdi) as integer) || ' % af aktiviteterne har mindst to partnere'
@@ -411,7 +465,7 @@ select
         else 'uaendret'
     end as tendens,
     maal.kilde,
-    '{{ partnerskab }}' as omraade_kode,
+    v.omraade_kode,
     v.foreloebig,
     v.i_aftaleperiode,
     cast(v.forrige_vaerdi as double) as forrige_vaerdi,
@@ -430,6 +484,8 @@ select
     -- goals 2a–2d only: the baseline version judged against (empty while computed) and whether it is frozen
     cast(v.baseline_version as varchar) as baseline_version,
     cast(v.baseline_fastfrosset as boolean) as baseline_fastfrosset,
-    cast(maal.sortering as bigint) as sortering
+    cast(maal.sortering as bigint) as sortering,
+    v.partnerskab_kode,
+    maal.art as maal_art
 from vurderet as v
-inner join maal on v.maal_id = maal.maal_id
+inner join maal on v.partnerskab_kode = maal.partnerskab_kode and v.maal_id = maal.maal_id

@@ -12,7 +12,7 @@
     ('pct_10_17_uden_fritidsaktivitet', 'andel_10_17_uden_fritidsaktivitet', true),
 ] -%}
 -- Context and the state's criteria (almenboligloven § 61 a / § 61 b) per year and area, from
--- Landsbyggefonden's department figures: each department → its housing area (seed lbf_afdelinger) →
+-- Landsbyggefonden's department figures: each department → its housing area (the partnership's file, lbf_afdelinger) →
 -- every area containing that housing area. Values are resident-weighted averages over the departments
 -- with a value; suppressed department values are left out and counted.
 with afdelinger as (
@@ -20,10 +20,10 @@ with afdelinger as (
         lbf.*,
         kobling.omraade_kode as boligomraade_kode
     from {{ ref('stg_lbf__beboerdata') }} as lbf
-    inner join {{ ref('lbf_afdelinger') }} as kobling
+    inner join {{ ref('stg_partnerskaber__lbf_afdelinger') }} as kobling
         on
-            lbf.boligorganisation_normaliseret = {{ normaliser_navn('kobling.boligorganisation') }}
-            and lbf.afdelingsnr_normaliseret = {{ normaliser_afdelingsnr('kobling.afdelingsnr') }}
+            lbf.boligorganisation_normaliseret = kobling.boligorganisation_normaliseret
+            and lbf.afdelingsnr_normaliseret = kobling.afdelingsnr_normaliseret
 ),
 
 placeret as (

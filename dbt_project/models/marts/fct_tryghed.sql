@@ -71,8 +71,8 @@ jm as (
         jm.andel_grundlaeggende_tryg_pct / 100.0 as andel_beregnet,
         cast(null as double) as effektiv_n
     from {{ ref('stg_survey_jm__boligomraader') }} as jm
-    inner join {{ ref('jm_boligomraader') }} as kobling
-        on jm.boligomraade_normaliseret = {{ normaliser_navn('kobling.boligomraade') }}
+    inner join {{ ref('stg_partnerskaber__jm_boligomraader') }} as kobling
+        on jm.boligomraade_normaliseret = kobling.boligomraade_normaliseret
 ),
 
 samlet as (

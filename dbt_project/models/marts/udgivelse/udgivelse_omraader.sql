@@ -9,6 +9,7 @@ select
     overordnet_kode,
     gyldig_fra,
     gyldig_til,
+    partnerskab_kode,
     st_asgeojson(
         st_transform(st_simplifypreservetopology(geom, 2.0), 'EPSG:25832', 'EPSG:4326', always_xy := true)
     ) as geometri_geojson
