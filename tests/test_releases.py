@@ -221,7 +221,8 @@ def test_releases_listed_newest_first_and_rollback_makes_the_previous_current(wa
     assert layout.marts_dir == second and (w / "marts").resolve() == second
     assert _area_name(w / "tryghed_katalog.duckdb", "101") == original
     assert (w / "tryghed_marts.xlsx").read_bytes() == (second / "tryghed_marts.xlsx").read_bytes()
-    report = max((w / "reports" / "AP").glob("status_*.html"), key=lambda p: p.stat().st_mtime).read_text(encoding="utf-8")
+    newest = max((w / "reports" / "AP").glob("status_*.html"), key=lambda p: p.stat().st_mtime)
+    report = newest.read_text(encoding="utf-8")
     assert "22222222-aaaa-4000-8000-000000000002" in report  # the report is rebuilt from the current release
     assert third.is_dir()  # nothing is deleted
 
