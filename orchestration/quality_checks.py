@@ -78,8 +78,8 @@ def _validate(
     settings = tryghed.settings()
     root = settings.layout.quality_docs_dir
     site = root / stage
-    results = ValidationWorker.get().validate(settings.database, [s.table for s in suites], site,
-                                              settings.thresholds())
+    worker = ValidationWorker.get(settings.layout.logs_dir)
+    results = worker.validate(settings.database, [s.table for s in suites], site, settings.thresholds())
     write_docs_index(root, DOCS_SITES)
     errors = []
     for suite in suites:

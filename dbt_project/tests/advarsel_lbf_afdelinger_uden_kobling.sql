@@ -1,4 +1,4 @@
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'stg_lbf__beboerdata'}}}) }}
 -- A Landsbyggefonden department that seed lbf_afdelinger does not map to a housing area: left out of
 -- fct_omraadeprofil until the seed is extended (expected for departments outside the partnership).
 select lbf.aar, lbf.boligorganisation, lbf.afdelingsnr, lbf.afdelingsnavn, lbf.kildefil, lbf.kildelinje

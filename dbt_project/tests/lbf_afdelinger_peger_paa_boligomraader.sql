@@ -1,4 +1,4 @@
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'lbf_afdelinger'}}}) }}
 -- Every department in seed lbf_afdelinger points to an existing housing area (niveau boligomraade).
 select kobling.*
 from {{ ref('lbf_afdelinger') }} as kobling

@@ -5,9 +5,9 @@ Danish, like the marts: the police revisions and the goal table.
 
 from __future__ import annotations
 
-from assets.foundation import formatting as fmt
 from assets.publish.release import read_manifest
 from assets.publish.revisions import summarise
+from orchestration.goal_table import as_text, latest_goals
 
 
 def revision_summary(settings, previous_files: set[str], years: tuple[int, int]) -> str:
@@ -20,28 +20,4 @@ def revision_summary(settings, previous_files: set[str], years: tuple[int, int])
 
 def goal_table(settings) -> str:
     """The goal status of the latest year, from the published mart (what the Finance Committee sees)."""
-    import duckdb
-
-    path = settings.marts_dir / "fct_maalopfyldelse.parquet"
-    con = duckdb.connect()
-    rows = con.execute(
-        f"""select aar, maal_id, beskrivelse, vaerdi, maalvaerdi, enhed, opfyldt, tendens
-            from read_parquet('{path}')
-            -- the latest year with safety or crime figures: the plan for the coming year may already
-            -- be in the inbox, but the status is about the year the survey and the police data cover
-            where aar = (select coalesce(max(aar) filter (where maal_id similar to '[12].*'), max(aar))
-                         from read_parquet('{path}') where vaerdi is not null)
-            order by maal_id"""
-    ).fetchall()
-    con.close()
-    if not rows:
-        return "Målopfyldelse: no data"
-    lines = [f"Målopfyldelse {rows[0][0]} (fct_maalopfyldelse)",
-             f"{'mål':<4} {'værdi':>9} {'mål':>9}  {'opfyldt':<8} {'tendens':<10} beskrivelse"]
-    for _aar, maal_id, beskrivelse, vaerdi, maalvaerdi, enhed, opfyldt, tendens in rows:
-        status = {True: "ja", False: "nej", None: "ingen data"}[opfyldt]
-        lines.append(
-            f"{maal_id:<4} {fmt.by_unit(vaerdi, enhed):>9} {fmt.by_unit(maalvaerdi, enhed):>9}  {status:<8} "
-            f"{(tendens or ''):<10} {beskrivelse}"
-        )
-    return "\n".join(lines)
+    return as_text(latest_goals(settings.marts_dir))
