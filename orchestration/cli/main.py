@@ -22,6 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--inbox", type=Path, help="inbox folder (default: data/sample or $TRYGHED_INBOX)")
     run.add_argument("--warehouse", type=Path, help="output folder (default: warehouse or $TRYGHED_WAREHOUSE)")
 
+    check = commands.add_parser(
+        "check", help="list every contract problem of every file in an inbox (file, line, column, rule); "
+        "loads nothing into the warehouse, publishes nothing; exit 1 if any")
+    check.add_argument("--inbox", type=Path, help="inbox folder (default: data/sample or $TRYGHED_INBOX)")
+
     backfill = commands.add_parser(
         "backfill", help="rebuild the yearly figures of a range of years in one run (other years stay as published)"
     )
@@ -71,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         from assets.commands.dst_fetch import main_fetch
 
         return main_fetch([t.upper() for t in args.tables], settings.inbox, args.first_year)
+    if args.command == "check":
+        from assets.commands.check import main_check
+
+        return main_check(settings.inbox)
     if args.command == "run":
         from orchestration.cli.run import command_run
 
