@@ -141,7 +141,7 @@ def to_check_results(result: TableResult, asset_key=None, docs_index: Path | Non
                 severity=dg.AssetCheckSeverity.WARN if warn else dg.AssetCheckSeverity.ERROR,
                 description="; ".join(o.description for o in failed[:3]) or None,
                 metadata={
-                    "rows": dg.MetadataValue.int(result.rows),
+                    "dagster/row_count": dg.MetadataValue.int(result.rows),
                     "expectations": dg.MetadataValue.int(len(outcomes)),
                     "failed": dg.MetadataValue.int(len(failed)),
                     "failures": dg.MetadataValue.json(

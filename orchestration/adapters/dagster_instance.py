@@ -21,6 +21,8 @@ DAGSTER_YAML = """\
 # Storage: SQLite files in this folder (Dagster's default for a DAGSTER_HOME).
 telemetry:
   enabled: false
+nux:
+  enabled: false  # no "join the community" dialog in the UI
 """
 
 
