@@ -81,8 +81,8 @@ def test_goal_table_as_markdown_on_the_publication(history):
 
 
 def test_groups_by_stage_owners_and_code_versions():
-    from orchestration.definitions import ALL_ASSETS
     from orchestration.dbt_assets import tryghed_dbt_assets
+    from orchestration.definitions import ALL_ASSETS
 
     groups = {spec.key.path[-1]: spec.group_name for spec in tryghed_dbt_assets.specs}
     assert (groups["stg_police__anmeldelser"], groups["int_omraader"], groups["fct_tryghed"],
