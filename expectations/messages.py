@@ -155,7 +155,7 @@ def _numbers_behind(note: str, kwargs: dict, suite: Suite, frame, res: dict) -> 
     if note == "koebenhavn_mangler":
         files = sorted(frame["kildefil"].dropna().unique()) if "kildefil" in frame else []
         areas = sorted(str(v) for v in frame[column].dropna().unique())
-        found = f" – filen {', '.join(files[:3])} har {len(frame)} rækker" if files else " – tabellen er tom"
+        found = f" – filen {', '.join(files[:3])} har {_n(len(frame))} rækker" if files else " – tabellen er tom"
         if areas:
             found += f" for områderne {', '.join(areas[:5])}" + (" …" if len(areas) > 5 else "")
         return found

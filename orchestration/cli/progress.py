@@ -19,6 +19,8 @@ from dagster import DagsterEventType
 from assets.foundation import formatting as fmt
 
 ROW_COUNT = "dagster/row_count"
+# Dagster's own note when a step is skipped because a step before it failed
+_SKIPPED = re.compile(r"^Dependencies for step (\S+) (?:failed|were not executed)")
 
 
 class ProgressHandler(logging.Handler):
@@ -30,6 +32,7 @@ class ProgressHandler(logging.Handler):
         self.failed_checks: list[str] = []
         self.warnings: list[str] = []
         self.materialized: set[str] = set()  # a range run materializes a yearly asset once per year: print once
+        self.skipped: list[str] = []
 
     def _print(self, text: str) -> None:
         print(text, file=self.stream, flush=True)
@@ -39,6 +42,11 @@ class ProgressHandler(logging.Handler):
         if event is None:
             if record.levelno >= logging.WARNING:
                 message = _user_message(record)
+                skipped = _SKIPPED.match(message)
+                if skipped:
+                    self.skipped.append(_step_label(skipped.group(1)))
+                    self._print(f"▷ {_step_label(skipped.group(1))} springes over: et trin før det fejlede")
+                    return
                 self.warnings.append(message)
                 self._print(f"  ! advarsel: {message}")
             return

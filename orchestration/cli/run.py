@@ -47,8 +47,9 @@ def command_run(settings: Settings, years: tuple[int, int] | None = None) -> int
     traces = save_step_tracebacks(settings.layout.logs_dir, result)
     if not result.success:
         reason = handler.failures[0] if handler.failures else "se linjerne ovenfor"
-        if handler.failed_checks:
-            reason += f" (fejlede kontroller: {'; '.join(handler.failed_checks[:3])})"
+        others = [check for check in handler.failed_checks if check not in reason]
+        if others:
+            reason += f" (fejlede kontroller: {'; '.join(others[:3])})"
         published = any(
             event.asset_key is not None and event.asset_key.path == ["publicerede_marts"]
             for event in result.get_asset_materialization_events()
