@@ -39,8 +39,9 @@ test: install lint
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils)
 	$(VENV)/bin/python -m pytest
 
+# the warehouse's own Dagster instance, the one `tryghed run` records every run into
 ui: manifest
-	mkdir -p warehouse/.dagster
+	$(VENV)/bin/python -c "from orchestration.adapters.dagster_instance import ensure_home; ensure_home('warehouse/.dagster')"
 	DAGSTER_HOME=$(CURDIR)/warehouse/.dagster $(VENV)/bin/dagster dev -m orchestration.definitions
 
 # ruff (Python), sqlfluff (dbt SQL) and import-linter (the floors of docs/architecture.md, pyproject.toml)

@@ -1,4 +1,9 @@
-"""Wording a GX result for a person: the file, line and column, the count, an example and the rule."""
+"""Wording a GX result for a person: the file, line and column, the count, an example and the rule.
+
+The warnings and the rules a person acts on in a known way (a missing offence code, an unknown housing
+area, a DST export without Copenhagen) are said in Danish, with the numbers behind them and what to do
+(`ADVICE`, keyed by the suite entry's note in expectations/suites.py).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from expectations.results import Outcome
 from expectations.suites import Suite
 
 
-def outcome(evr, entry: tuple, suite: Suite, headers: dict[str, str]) -> Outcome:
+def outcome(evr, entry: tuple, suite: Suite, headers: dict[str, str], frame=None) -> Outcome:
     cls_name, kwargs, severity = entry[:3]
     kind = evr.expectation_config.type
     column = kwargs.get("column") or kwargs.get("column_A") or (kwargs.get("column_list") or [None])[-1]
@@ -56,6 +61,10 @@ def outcome(evr, entry: tuple, suite: Suite, headers: dict[str, str]) -> Outcome
     if derived and kwargs["column"] != column:
         note = f"{note}; rule {kwargs['column']}" if note != f"rule {kwargs['column']}" else note
     reason = f"{kind} failed ({', '.join(detail) or 'no details'})" + (f" [{note}]" if note else "")
+    advice = _advice(entry, suite, frame, count, res)
+    if advice is not None:
+        return Outcome(kind, header, severity, check_name(entry), False, count, advice, kildefil, kildelinje,
+                       advice)
     return Outcome(
         kind,
         header,
@@ -88,3 +97,89 @@ def _rule(cls_name: str, kwargs: dict) -> str:
 def _short(value) -> str:
     text = repr(value.item() if hasattr(value, "item") else value)
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+# what a source is called in a message
+_SOURCE_NAMES = {
+    "raw.police": "Politiets udtræk", "raw.survey_jm": "Den nationale tryghedsundersøgelse",
+    "raw.survey_kk": "Kommunens tryghedsundersøgelse", "raw.survey_kk_published": "Kommunens publicerede andele",
+    "raw.dst_folk1a": "Danmarks Statistiks FOLK1A", "raw.dst_straf11": "Danmarks Statistiks STRAF11",
+    "raw.befolkning_kvadratnet": "Befolkning på kvadratnet", "raw.lbf": "Landsbyggefondens beboerdata",
+    "raw.aktiviteter": "Tryghedsplanen", "marts.fct_tryghed": "fct_tryghed",
+}
+
+ADVICE = {
+    "ukortlagt_gerningskode": "{source}: {count} anmeldelser har en gerningskode, der ikke står i "
+    "dbt_project/seeds/gerningskoder.csv, og tælles som 'ikke kortlagt': {values}. Tilføj koderne til "
+    "gerningskoder.csv (sagsområde, borgervendt, fokus).",
+    "ukendt_boligomraade": "{source}: {count} rækker har et boligområde, som dbt_project/seeds/"
+    "jm_boligomraader.csv ikke kender, og udelades af fct_tryghed: {values}. Tilføj navnet med sin "
+    "områdekode i jm_boligomraader.csv.",
+    "ukendt_omraade": "{source}: {count} rækker har en områdekode, der ikke findes i geo/omraader.geojson: "
+    "{values}.",
+    "manglende_aarsfil": "{source}: der mangler en fil for året før {values}; tjek om en leverance mangler "
+    "i indbakken.",
+    "andel_flyttet_over_10_point": "{source}: andelen tryghed flytter mere end 10 procentpoint fra året før "
+    "i {count} rækker: {values}. Tjek tallene, før de bruges.",
+    "celle_uden_for_koebenhavn": "{source}: {count} kvadratnetceller ligger uden for København: {values}.",
+    "koebenhavn_mangler": "{source} har ikke Københavns Kommune (område 101){values}. Hent tabellen igen "
+    "med `tryghed fetch dst {table} --from 2014 --inbox <indbakken>`.",
+}
+
+
+def _advice(entry: tuple, suite: Suite, frame, count, res: dict) -> str | None:
+    note = entry[3] if len(entry) > 3 else None
+    if note not in ADVICE:
+        return None
+    kwargs = entry[1]
+    column = kwargs.get("column")
+    values = ""
+    try:
+        values = _numbers_behind(note, kwargs, suite, frame, res)
+    except Exception:  # the wording must never fail a validation
+        values = ""
+    return ADVICE[note].format(source=_SOURCE_NAMES.get(suite.table, suite.table), count=_n(count),
+                               values=values or "se Data Docs", table=suite.name.removeprefix("dst_").upper(),
+                               column=column)
+
+
+def _n(count) -> str:
+    return "?" if count is None else f"{count:,}".replace(",", ".")
+
+
+def _numbers_behind(note: str, kwargs: dict, suite: Suite, frame, res: dict) -> str:
+    """The values and counts a person needs: unmapped codes with their counts, the files, the areas."""
+    column = kwargs.get("column")
+    if frame is None or column not in frame:
+        return ""
+    if note == "koebenhavn_mangler":
+        files = sorted(frame["kildefil"].dropna().unique()) if "kildefil" in frame else []
+        areas = sorted(str(v) for v in frame[column].dropna().unique())
+        found = f" – filen {', '.join(files[:3])} har {_n(len(frame))} rækker" if files else " – tabellen er tom"
+        if areas:
+            found += f" for områderne {', '.join(areas[:5])}" + (" …" if len(areas) > 5 else "")
+        return found
+    values = frame[column]
+    if "value_set" in kwargs:
+        bad = values[~values.isin(kwargs["value_set"]) & values.notna()]
+    elif "min_value" in kwargs or "max_value" in kwargs:
+        low, high = kwargs.get("min_value"), kwargs.get("max_value")
+        mask = values.notna() & False
+        if low is not None:
+            mask |= values < low
+        if high is not None:
+            mask |= values > high
+        bad = values[mask]
+    else:
+        bad = values[values.notna()]
+    if note == "manglende_aarsfil" and "kildefil" in frame:
+        files = sorted(frame.loc[bad.index, "kildefil"].dropna().unique()) if len(bad) else []
+        return ", ".join(files[:5])
+    if note == "andel_flyttet_over_10_point":
+        keys = [c for c in ("aar", "omraade_kode", "maal") if c in frame]
+        rows = frame.loc[bad.abs().sort_values(ascending=False).index[:5]]
+        return "; ".join(" ".join(str(r[k]) for k in keys) + f": {r[column]:+.1f} point".replace(".", ",")
+                         for _, r in rows.iterrows())
+    counts = bad.astype(str).value_counts()
+    shown = ", ".join(f"{value} ({n})" for value, n in counts.head(10).items())
+    return shown + (f" og {len(counts) - 10} andre" if len(counts) > 10 else "")

@@ -103,7 +103,7 @@ def validate_tables(
         headers = _file_headers(table)
         for evr in sorted(run.results, key=lambda r: r.expectation_config.meta["nr"]):
             entry = suite.expectations[evr.expectation_config.meta["nr"]]
-            result.outcomes.append(outcome(evr, entry, suite, headers))
+            result.outcomes.append(outcome(evr, entry, suite, headers, frame))
 
     if docs_dir is not None:
         context.build_data_docs(site_names=["kvalitet"])

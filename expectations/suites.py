@@ -138,9 +138,10 @@ def regex(col: str, pattern: str) -> Entry:
     return ("ExpectColumnValuesToMatchRegex", {"column": col, "regex": pattern}, "error")
 
 
-def contains(col: str, values: list) -> Entry:
+def contains(col: str, values: list, note: str | None = None) -> Entry:
     """Every one of `values` occurs in the column (other values may too)."""
-    return ("ExpectColumnDistinctValuesToContainSet", {"column": col, "value_set": values}, "error")
+    entry = ("ExpectColumnDistinctValuesToContainSet", {"column": col, "value_set": values}, "error")
+    return (*entry, note) if note else entry
 
 
 def unique(*cols: str) -> Entry:
@@ -242,7 +243,7 @@ RAW: tuple[Suite, ...] = (
         regex("overtraed", r"^(TOT|\d{1,4})$"),
         regex("tid", TIME_CODE),
         between("indhold", 0),
-        contains("omraade", ["101"]),
+        contains("omraade", ["101"], "koebenhavn_mangler"),
         unique("omraade", "overtraed", "tid"),
     )),
     Suite("raw.dst_folk1a", (
@@ -253,7 +254,7 @@ RAW: tuple[Suite, ...] = (
         regex("alder", r"^(IALT|\d{1,3})$"),
         regex("tid", TIME_CODE),
         between("indhold", 0),
-        contains("omraade", ["101"]),
+        contains("omraade", ["101"], "koebenhavn_mangler"),
         unique("omraade", "koen", "alder", "civilstand", "tid"),
     )),
     Suite("raw.kk_befolkning", (

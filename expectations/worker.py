@@ -7,7 +7,9 @@ the asset checks then send their validation requests here and get plain results 
 process (tests run many), and it exits when its parent closes the pipe.
 
 Protocol: one JSON request per line on stdin, one JSON answer per line on the worker's original stdout
-(GX's own prints are sent to stderr so they cannot corrupt it).
+(GX's own prints are sent to stderr so they cannot corrupt it). The worker's stderr (GX's prints and
+warnings, and any traceback) goes to `<warehouse>/logs/gx_worker.log` when the run names its log folder;
+a failed validation's traceback also travels back in the answer, so the run saves it with its own.
 """
 
 from __future__ import annotations
@@ -33,23 +35,32 @@ class ValidationWorker:
     _current: ValidationWorker | None = None
     _lock = threading.Lock()
 
-    def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "expectations.worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            encoding="utf-8",
-            env={**os.environ, "PYTHONWARNINGS": "ignore"},
-        )
+    def __init__(self, log_dir: Path | None = None) -> None:
+        self.log_path = Path(log_dir) / "gx_worker.log" if log_dir else None
+        if self.log_path is not None:
+            self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        stderr = self.log_path.open("a", encoding="utf-8") if self.log_path else subprocess.DEVNULL
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "expectations.worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                text=True,
+                encoding="utf-8",
+                env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            )
+        finally:
+            if self.log_path is not None:
+                stderr.close()  # the child holds its own copy
 
     @classmethod
-    def get(cls) -> ValidationWorker:
-        """The running worker, started if there is none (or the last one died)."""
+    def get(cls, log_dir: Path | None = None) -> ValidationWorker:
+        """The running worker, started if there is none (or the last one died); its stderr goes to
+        `log_dir/gx_worker.log` when given."""
         with cls._lock:
             if cls._current is None or cls._current.process.poll() is not None:
-                cls._current = ValidationWorker()
+                cls._current = ValidationWorker(log_dir)
                 atexit.register(cls._current.stop)
             return cls._current
 
@@ -68,7 +79,9 @@ class ValidationWorker:
             raise ValidationError("the Great Expectations worker stopped without an answer")
         answer = json.loads(line)
         if not answer["ok"]:
-            raise ValidationError(answer["error"])
+            trace = answer.get("traceback") or ""
+            where = f" (the worker's log: {self.log_path})" if self.log_path else ""
+            raise ValidationError(f"{answer['error']}{where}\n\nThe worker's traceback:\n{trace}")
         return {
             table: TableResult(r["table"], r["rows"], [Outcome(**o) for o in r["outcomes"]])
             for table, r in answer["results"].items()
@@ -83,9 +96,9 @@ class ValidationWorker:
                 self.process.kill()
 
 
-def prewarm() -> None:
+def prewarm(log_dir: Path | None = None) -> None:
     """Start the worker now, so GX is imported by the time the first check needs it."""
-    ValidationWorker.get()
+    ValidationWorker.get(log_dir)
 
 
 def serve() -> None:
@@ -105,9 +118,9 @@ def serve() -> None:
                 thresholds=request.get("thresholds"),
             )
             answer = {"ok": True, "results": {t: asdict(r) for t, r in results.items()}}
-        except Exception as exc:  # reported to the run as one line, with the trace in the worker's stderr
+        except Exception as exc:  # reported to the run as one line; the trace in the answer and on stderr
             traceback.print_exc()
-            answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+            answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
         protocol.write(json.dumps(answer, default=str) + "\n")
         protocol.flush()
 

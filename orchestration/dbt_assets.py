@@ -10,17 +10,27 @@ run.
 
 The manifest is prepared by a build step (`make manifest`, `tryghed run`, the test session), never here:
 importing this module only reads it.
+
+Assets: groups by the model's folder (staging, intermediate, marts, udgivelse; seeds), owner
+`team:sikker-by`, code version = dbt's checksum of the SQL. Only the yearly marts (incremental: they
+delete and re-insert the run's years) are partitioned by year; everything else is rebuilt whole on every
+run, so it has one materialization per run rather than one per year (a run over 13 years stores ~100
+materializations instead of ~600 in the warehouse's Dagster instance). Tables get `dagster/row_count`.
+A failing or warning dbt test is described in Danish with its first rows (`describe_test`).
 """
 
 import json
 import queue
 import threading
+from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 
 from assets.foundation.dbt_project import DBT_PROJECT_DIR, MANIFEST, TARGET, DbtError, invoke
 from orchestration.adapters.dagster_dbt_events import dagster_events, subset_selection
+from orchestration.dbt_messages import describe_test, first_rows, row_counts
+from orchestration.ownership import OWNERS
 from orchestration.partitions import AAR, years_from_tags
 from orchestration.resources import TryghedResource
 
@@ -32,7 +42,30 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 dbt_project.prepare_if_dev()  # `dagster dev` only (Dagster's public pattern); otherwise a build step did it
 if not MANIFEST.exists():
     raise RuntimeError(f"the dbt manifest {MANIFEST} is missing: run `make manifest` (or `tryghed run`) first")
-translator = DagsterDbtTranslator()
+
+
+class TryghedDbtTranslator(DagsterDbtTranslator):
+    """Groups by folder, the team as owner, and year partitions for the yearly (incremental) marts only."""
+
+    def get_group_name(self, dbt_resource_props) -> str:
+        if dbt_resource_props.get("resource_type") == "seed":
+            return "seeds"
+        folders = list(dbt_resource_props.get("fqn", []))[1:-1]
+        return folders[-1] if folders else "dbt"
+
+    def get_owners(self, dbt_resource_props) -> list[str]:
+        return list(OWNERS)
+
+    def get_partitions_def(self, dbt_resource_props):
+        return AAR if is_yearly(dbt_resource_props) else None
+
+
+def is_yearly(dbt_resource_props) -> bool:
+    """A yearly mart: incremental, it replaces only the run's years (macro aarsvindue)."""
+    return dbt_resource_props.get("config", {}).get("materialized") == "incremental"
+
+
+translator = TryghedDbtTranslator()
 
 
 class DbtBuildError(DbtError):
@@ -40,18 +73,23 @@ class DbtBuildError(DbtError):
 
 
 @dbt_assets(manifest=MANIFEST, project=dbt_project, name="tryghed_dbt",
-            dagster_dbt_translator=translator, partitions_def=AAR,
-            backfill_policy=dg.BackfillPolicy.single_run())
+            dagster_dbt_translator=translator, backfill_policy=dg.BackfillPolicy.single_run())
 def tryghed_dbt_assets(context: dg.AssetExecutionContext, tryghed: TryghedResource):
     settings = tryghed.settings()
     first, last = years_from_tags(context.run.tags)
     full_refresh = context.run.tags.get(FULL_REFRESH_TAG) == "true"
     context.log.info(f"dbt build for {first}–{last}" + (" (full refresh)" if full_refresh else ""))
-    yield from dbt_build(context, settings.dbt_vars((first, last)), full_refresh)
+    yield from dbt_build(context, settings.dbt_vars((first, last)), full_refresh, database=settings.database)
 
 
-def dbt_build(context: dg.AssetExecutionContext, vars_: dict, full_refresh: bool = False):
-    """Run `dbt build` in-process with the run's vars and yield Dagster events while it runs."""
+def dbt_build(context: dg.AssetExecutionContext, vars_: dict, full_refresh: bool = False,
+              database: Path | None = None):
+    """Run `dbt build` in-process with the run's vars and yield Dagster events while it runs.
+
+    Passing checks are yielded as dbt reports them. The models' materializations and the failed or
+    warning tests wait for the build's end: then the database is free to count the tables' rows
+    (`dagster/row_count`) and to read a failed test's first rows for its message.
+    """
     from dbt_common.events.functions import msg_to_dict
 
     manifest = json.loads(MANIFEST.read_text())
@@ -78,31 +116,67 @@ def dbt_build(context: dg.AssetExecutionContext, vars_: dict, full_refresh: bool
 
     worker = threading.Thread(target=run, name="dbt-build", daemon=True)
     worker.start()
-    failures: list[str] = []
+    failed: list[tuple[dict, str]] = []  # (dbt result event, unique id) of failed nodes and warning tests
+    held: list = []  # materializations and not-passed checks, completed once the build is over
     while (raw := results.get()) is not None:
         status = str(raw["data"].get("status", "")).lower()
         node = raw["data"].get("node_info", {}).get("unique_id", "")
-        if status in ("error", "fail"):
-            failures.append(_describe_failure(raw, node))
+        if status in ("error", "fail", "warn"):
+            failed.append((raw, node))
         if node.startswith("unit_test"):
             continue
-        yield from dagster_events(raw, manifest=manifest, translator=translator, context=context,
-                                  target_path=TARGET, project=dbt_project)
+        for event in dagster_events(raw, manifest=manifest, translator=translator, context=context,
+                                    target_path=TARGET, project=dbt_project):
+            if isinstance(event, dg.Output) or (isinstance(event, dg.AssetCheckResult) and not event.passed):
+                held.append((event, node))
+            else:
+                yield event
     worker.join()
     if "error" in outcome:
-        raise DbtBuildError(f"dbt build crashed: {outcome['error']}") from outcome["error"]
+        yield from (event for event, _ in held)
+        raise DbtBuildError(f"dbt build kunne ikke køre: {outcome['error']}") from outcome["error"]
+    compiled = _compiled_code(outcome["result"])
+    messages = {node: _describe_failure(raw, node, manifest, compiled.get(node), database)
+                for raw, node in failed}
+    counts = row_counts(database, [manifest["nodes"][n] for _, n in held
+                                   if n in manifest.get("nodes", {})]) if database else {}
+    for event, node in held:
+        if isinstance(event, dg.Output):
+            if node in counts:
+                event = event.with_metadata({**event.metadata, "dagster/row_count": dg.MetadataValue.int(counts[node])})
+        elif node in messages:
+            event = dg.AssetCheckResult(
+                asset_key=event.asset_key, check_name=event.check_name, passed=event.passed,
+                severity=event.severity, description=messages[node], metadata=event.metadata,
+            )
+        yield event
     result = outcome["result"]
     if not result.success:
-        if failures:
-            raise DbtBuildError(f"dbt build failed: {'; '.join(failures[:5])}")
-        raise DbtBuildError(f"dbt build failed: {result.exception}")
+        errors = [messages[node] for raw, node in failed if str(raw["data"].get("status")).lower() != "warn"]
+        if errors:
+            raise DbtBuildError(f"dbt build fejlede: {'; '.join(errors[:5])}")
+        raise DbtBuildError(f"dbt build fejlede: {result.exception}")
 
 
-def _describe_failure(raw: dict, unique_id: str) -> str:
+def _compiled_code(result) -> dict[str, str]:
+    """unique id -> the compiled SQL of every node the build ran (dbt's result objects)."""
+    found = {}
+    for node_result in getattr(getattr(result, "result", None), "results", None) or []:
+        node = getattr(node_result, "node", None)
+        if node is not None and getattr(node, "compiled_code", None):
+            found[node.unique_id] = node.compiled_code
+    return found
+
+
+def _describe_failure(raw: dict, unique_id: str, manifest: dict, compiled: str | None,
+                      database: Path | None) -> str:
+    """One Danish line a person can act on: what the test checks, how many rows, the first of them."""
     name = unique_id.split(".")[-1] if unique_id else "?"
     data = raw["data"]
     if raw["info"]["name"] == "LogTestResult":
-        return f"test {name} failed ({data.get('num_failures', '?')} rows)"
+        node = manifest.get("nodes", {}).get(unique_id, {"name": name})
+        rows = first_rows(database, compiled) if database and compiled else None
+        return describe_test(node, data.get("num_failures"), rows)
     message = (raw["info"].get("msg") or "").strip().splitlines()
     return f"{name}: {message[-1] if message else data.get('status')}"
 

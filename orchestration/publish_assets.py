@@ -4,6 +4,9 @@ import dagster as dg
 
 from assets.publish.dbt_docs import generate_dbt_docs
 from assets.publish.release import code_version, publish
+from orchestration.goal_table import as_markdown, latest_goals
+from orchestration.ownership import OWNERS
+from orchestration.ownership import code_version as source_version
 from orchestration.partitions import years_from_tags
 from orchestration.resources import TryghedResource
 
@@ -18,6 +21,8 @@ def build_publish_asset(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
         description="The marts as a release under warehouse/udgivelser/ (Parquet, BI catalog, Excel workbook), "
                     "made current atomically (udgivelser/AKTUEL.txt).",
         kinds={"parquet", "duckdb", "excel"},
+        owners=OWNERS,
+        code_version=source_version("assets/publish"),
     )
     def publicerede_marts(context: dg.AssetExecutionContext, tryghed: TryghedResource) -> dg.MaterializeResult:
         settings = tryghed.settings()
@@ -27,7 +32,9 @@ def build_publish_asset(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
         context.log.info(f"published {len(manifest['raekker'])} marts to {settings.marts_dir}")
         return dg.MaterializeResult(
             metadata={
+                "dagster/row_count": dg.MetadataValue.int(sum(manifest["raekker"].values())),
                 "marts": dg.MetadataValue.json(manifest["raekker"]),
+                "maalopfyldelse": dg.MetadataValue.md(as_markdown(latest_goals(settings.marts_dir))),
                 "path": dg.MetadataValue.path(str(settings.marts_dir)),
             }
         )
@@ -45,6 +52,8 @@ def build_dbt_docs_asset(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
         description="The dbt docs (every mart column described, lineage, exposures) under warehouse/docs/dbt/; "
         "open static_index.html.",
         kinds={"dbt"},
+        owners=OWNERS,
+        code_version=source_version("assets/publish"),
     )
     def dbt_dokumentation(context: dg.AssetExecutionContext, tryghed: TryghedResource) -> dg.MaterializeResult:
         settings = tryghed.settings()

@@ -78,8 +78,8 @@ def _validate(
     settings = tryghed.settings()
     root = settings.layout.quality_docs_dir
     site = root / stage
-    results = ValidationWorker.get().validate(settings.database, [s.table for s in suites], site,
-                                              settings.thresholds())
+    worker = ValidationWorker.get(settings.layout.logs_dir)
+    results = worker.validate(settings.database, [s.table for s in suites], site, settings.thresholds())
     write_docs_index(root, DOCS_SITES)
     errors = []
     for suite in suites:
@@ -141,7 +141,7 @@ def to_check_results(result: TableResult, asset_key=None, docs_index: Path | Non
                 severity=dg.AssetCheckSeverity.WARN if warn else dg.AssetCheckSeverity.ERROR,
                 description="; ".join(o.description for o in failed[:3]) or None,
                 metadata={
-                    "rows": dg.MetadataValue.int(result.rows),
+                    "dagster/row_count": dg.MetadataValue.int(result.rows),
                     "expectations": dg.MetadataValue.int(len(outcomes)),
                     "failed": dg.MetadataValue.int(len(failed)),
                     "failures": dg.MetadataValue.json(

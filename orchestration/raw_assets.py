@@ -12,10 +12,11 @@ import dagster as dg
 from assets.foundation.database import connect
 from assets.foundation.partnerships import load_partnerships
 from assets.ingest.contract import LoadContext
-from assets.ingest.loading import Source, load_source
+from assets.ingest.loading import Source, contract_fingerprint, load_source
 from assets.ingest.partnerships import TABLES as PARTNERSHIP_TABLES
 from assets.ingest.partnerships import build_partnerships
 from assets.ingest.sources import SOURCES
+from orchestration.ownership import OWNERS
 from orchestration.resources import TryghedResource
 
 
@@ -25,6 +26,9 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
         group_name="raw",
         description=f"{source.description} Inbox folder `{source.folder}/`.",
         kinds={"duckdb", "python"},
+        owners=OWNERS,
+        # the contract, the raw table and the loader code: what a loaded file's rows depend on
+        code_version=contract_fingerprint(source).removeprefix("kontrakt:")[:16],
     )
     def _load(context: dg.AssetExecutionContext, tryghed: TryghedResource) -> dg.MaterializeResult:
         settings = tryghed.settings()
@@ -45,7 +49,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                          f"{read} read, {len(files) - read} unchanged since the last load")
         return dg.MaterializeResult(
             metadata={
-                "rows": dg.MetadataValue.int(stats["raekker"]),
+                "dagster/row_count": dg.MetadataValue.int(stats["raekker"]),
                 "files": dg.MetadataValue.int(len(files)),
                 "files_read": dg.MetadataValue.int(read),
                 "inputs": dg.MetadataValue.json(files),

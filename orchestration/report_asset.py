@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from orchestration.ownership import OWNERS, code_version
 from orchestration.resources import TryghedResource
 
 
@@ -21,6 +22,8 @@ def build_report_asset(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
         description="The yearly status for the Finance Committee (HTML + PDF) under warehouse/reports/, "
                     "built from the published marts alone.",
         kinds={"html"},
+        owners=OWNERS,
+        code_version=code_version("assets/report"),
     )
     def statusrapport(context: dg.AssetExecutionContext, tryghed: TryghedResource) -> dg.MaterializeResult:
         # the report's libraries (matplotlib, pandas) load only when a report is written
@@ -30,7 +33,8 @@ def build_report_asset(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
         settings = tryghed.settings()
         year = latest_year(settings.marts_dir)
         if year is None:
-            context.log.warning(f"statusrapport: no safety or crime figures in {settings.marts_dir}; no report")
+            context.log.warning(f"statusrapport: ingen tryghedstal eller kriminalitetstal i {settings.marts_dir}; "
+                                "ingen rapport skrevet")
             return dg.MaterializeResult(metadata={"rapport": dg.MetadataValue.text("ingen – ingen tal at rapportere")})
         paths = build_reports(settings.marts_dir, year, settings.layout.reports_dir)
         for path in paths:

@@ -68,18 +68,22 @@ def test_dagster_partition_range_tags_exist():
                                     "dagster/partition")
 
 
-def test_dagster_in_memory_storage_classes_exist():
-    """orchestration/adapters/dagster_instance.py builds an ephemeral instance from Dagster's storage classes."""
+def test_dagster_persistent_instance_from_the_warehouse_folder(tmp_path, monkeypatch):
+    """orchestration/adapters/dagster_instance.py: the warehouse's instance from its folder and dagster.yaml."""
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
     try:
-        from orchestration.adapters.dagster_instance import run_instance
+        from orchestration.adapters.dagster_instance import instance_home, run_instance
 
-        instance = run_instance()
+        home = instance_home(tmp_path / ".dagster")
+        instance = run_instance(home)
     except (ImportError, AttributeError, TypeError) as exc:
         _fail("orchestration/adapters/dagster_instance.py", f"{type(exc).__name__}: {exc}")
-    storage = instance.event_log_storage
-    for name in ("_db_lock", "_held_conn"):
-        if not hasattr(storage, name):
-            _fail("orchestration/adapters/dagster_instance.py", f"InMemoryEventLogStorage.{name} is gone")
-    if not hasattr(type(storage).__mro__[1], "_has_asset_key_col_on_connection"):
-        _fail("orchestration/adapters/dagster_instance.py", "_has_asset_key_col_on_connection is gone")
-    instance.dispose()
+    try:
+        assert home == tmp_path / ".dagster" and (home / "dagster.yaml").is_file()
+        assert instance.is_persistent
+        assert type(instance.event_log_storage).__name__ == "SqliteEventLogStorage"
+        assert instance.root_directory == str(home.resolve())
+    finally:
+        instance.dispose()
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "elsewhere"))
+    assert instance_home(tmp_path / ".dagster") == tmp_path / "elsewhere"  # an explicit DAGSTER_HOME wins

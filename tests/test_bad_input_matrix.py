@@ -271,7 +271,7 @@ def test_bad_input_fails_the_run_and_publishes_nothing(case: Case, published, ca
     code = main(["run", "--inbox", str(inbox), "--warehouse", str(warehouse)])
 
     err = capsys.readouterr().err
-    message = next((line for line in err.splitlines() if "run failed" in line), err)
+    message = next((line for line in err.splitlines() if "kørslen fejlede" in line), err)
     print(f"{case.name}: {message}")
     assert code == 1, err
     assert case.file in message, message

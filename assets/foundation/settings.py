@@ -112,7 +112,13 @@ class WarehouseLayout:
 
     @property
     def logs_dir(self) -> Path:
+        """The run's log (run.log) and every saved traceback (traceback_*.txt)."""
         return self.root / "logs"
+
+    @property
+    def dagster_home(self) -> Path:
+        """The warehouse's own Dagster instance: `tryghed run` records here, `make ui` reads it."""
+        return self.root / ".dagster"
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,32 @@ class ContractError(Exception):
 
 
 @dataclass(frozen=True)
+class Problem:
+    """One broken rule on one line of one file (what `tryghed check` lists). `count` is how many lines of
+    the file break the same rule (the same on each of its rows; only the first few lines are listed)."""
+
+    file: str
+    rule: str
+    line: int | None = None
+    column: str | None = None
+    count: int = 1
+
+    @classmethod
+    def from_error(cls, error: ContractError) -> Problem:
+        return cls(error.file, error.reason, error.line, error.column)
+
+
+class Problems(list):
+    """Collects every contract problem instead of stopping at the first (the loaders' collecting mode).
+
+    `cap` lines are listed per broken rule and file; the rest are counted."""
+
+    def __init__(self, cap: int = 20):
+        super().__init__()
+        self.cap = cap
+
+
+@dataclass(frozen=True)
 class Check:
     """A row-level rule of the contract: `predicate` is SQL over the typed columns, true when the row is ok."""
 

@@ -19,10 +19,10 @@ import duckdb
 
 from assets.foundation.files import sha256_of, source_files
 from assets.ingest.casting import drop_temp_table, line_by_position, typed_by_reader, typed_from_text
-from assets.ingest.contract import Check, LoadContext
+from assets.ingest.contract import Check, ContractError, LoadContext, Problem, Problems
 from assets.ingest.raw_schema import LINEAGE_COLUMNS, RawTable
 from assets.ingest.readers import TextRows, csv_rows, match_columns, read_header, stage_excel
-from assets.ingest.row_rules import check_rows, check_unique
+from assets.ingest.row_rules import check_rows, check_unique, collect_rows, collect_unique
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,12 @@ class Source:
     exclude: tuple[str, ...] = ()
 
 
-def load_source(con: duckdb.DuckDBPyConnection, source: Source, ctx: LoadContext) -> dict:
+def load_source(con: duckdb.DuckDBPyConnection, source: Source, ctx: LoadContext,
+                problems: Problems | None = None) -> dict:
     """Bring raw.<table> in line with the source's folder. Returns load statistics.
+
+    With `problems` (the collecting mode of `tryghed check`), a contract violation does not stop the load:
+    every broken rule of every file is recorded there and a file with problems is left out of the table.
 
     The table holds exactly the rows of the files in the inbox now: rows of a file that is gone or changed
     are removed and new or changed files are loaded. A file still there with the same sha256 keeps its rows
@@ -72,6 +76,8 @@ def load_source(con: duckdb.DuckDBPyConnection, source: Source, ctx: LoadContext
     for rel, (path, sha) in now.items():
         if rel in kept and kept[rel][0] == sha:
             n, reused = kept[rel][1], True
+        elif problems is not None:
+            n, reused = _collecting(con, source, path, rel, sha, ctx, problems), False
         elif source.custom_loader is not None:
             n, reused = source.custom_loader(con, path, rel, sha, ctx), False
         else:
@@ -115,7 +121,20 @@ def _loaded_files(con, table: str, contract: str) -> dict[str, tuple[str, int]] 
     return {rel: (sha, n) for rel, sha, _, n in loaded}
 
 
-def _load_tabular_file(con, source: Source, path: Path, rel: str, sha: str, ctx: LoadContext) -> int:
+def _collecting(con, source: Source, path: Path, rel: str, sha: str, ctx: LoadContext, problems: Problems) -> int:
+    """Load one file, recording its problems instead of raising. A problem that stops the reading itself (an
+    unreadable file, a missing column, a wrong field count, a bad GeoJSON feature) is recorded alone."""
+    try:
+        if source.custom_loader is not None:
+            return source.custom_loader(con, path, rel, sha, ctx)
+        return _load_tabular_file(con, source, path, rel, sha, ctx, problems)
+    except ContractError as error:
+        problems.append(Problem.from_error(error))
+        return 0
+
+
+def _load_tabular_file(con, source: Source, path: Path, rel: str, sha: str, ctx: LoadContext,
+                       problems: Problems | None = None) -> int:
     if path.suffix.lower() == ".xlsx":
         header, header_row = stage_excel(con, path, rel, source.table)
         positions = match_columns(source.table, header, rel, line=header_row)
@@ -130,7 +149,7 @@ def _load_tabular_file(con, source: Source, path: Path, rel: str, sha: str, ctx:
             con, rows, source.table, rel, positions,
             missing=source.missing, checks=checks, unique_key=source.unique_key,
             identical_repeats_ok=source.identical_repeats_ok, derived_sql=source.derived_sql,
-            sha256=sha, loaded_at=ctx.loaded_at,
+            sha256=sha, loaded_at=ctx.loaded_at, problems=problems,
         )
     finally:
         drop_temp_table(con, "_staging")
@@ -150,6 +169,7 @@ def load_text_table(
     derived_sql: dict[str, str] | None = None,
     sha256: str,
     loaded_at: datetime,
+    problems: Problems | None = None,
 ) -> int:
     """Type the text rows into raw.<table>, after the contract's rules held for every row.
 
@@ -163,6 +183,12 @@ def load_text_table(
         if flags is None:
             flags = typed_from_text(con, rows, table, positions, missing, line_select)
         line = "kildelinje" if rows.line else line_by_position(con, rows.first_line)
+        if problems is not None:  # the collecting mode: every broken rule; a file with problems is not loaded
+            found = collect_rows(con, rows, table, rel, positions, line, flags, checks, problems)
+            if unique_key:
+                found += collect_unique(con, table, rel, line, unique_key, identical_repeats_ok, problems)
+            if found:
+                return 0
         check_rows(con, rows, table, rel, positions, line, flags, checks)
         if unique_key:
             check_unique(con, table, rel, line, unique_key, identical_repeats_ok)

@@ -6,7 +6,7 @@ read again, for the offending line's text.
 
 from __future__ import annotations
 
-from assets.ingest.contract import Check, ContractError
+from assets.ingest.contract import Check, ContractError, Problem, Problems
 from assets.ingest.raw_schema import RawTable
 from assets.ingest.readers import TextRows
 
@@ -82,3 +82,81 @@ def _type_word(type_: str) -> str:
         "INTEGER": "whole number", "BIGINT": "whole number", "DOUBLE": "number",
         "DATE": "date (YYYY-MM-DD)", "TIMESTAMP": "date-time (YYYY-MM-DD HH:MM:SS)", "BOOLEAN": "boolean",
     }.get(type_, type_.lower())
+
+
+# --- the collecting mode (`tryghed check`): every broken rule, with its first lines and a count ----------
+def collect_rows(con, rows: TextRows, table: RawTable, rel: str, positions: dict[str, int], line: str,
+                 flags: dict[str, str], checks: tuple[Check, ...], problems: Problems) -> int:
+    """Like check_rows, but records every broken rule (the first `problems.cap` lines of each, with the
+    number of lines breaking it) instead of raising at the first. Returns the number of problems found."""
+    conditions = [(name, flag) for name, flag in flags.items()]
+    # a value that does not parse is reported as such, not again by the rules on its (empty) column
+    rules = [f"not coalesce(({c.predicate}), false)"
+             + (f" and not {flags[c.column]}" if c.column in flags else "") for c in checks]
+    if not conditions and not rules:
+        return 0
+    wheres = [flag for _, flag in conditions] + rules
+    counts = con.execute(f"select {', '.join(f'count(*) filter (where {w})' for w in wheres)} from _typed"
+                         ).fetchone()
+    before = len(problems)
+    for index, where in enumerate(wheres):
+        n = counts[index]
+        if not n:
+            continue
+        lines = [r[0] for r in con.execute(f"select {line} from _typed where {where} order by 1 limit "
+                                           f"{problems.cap}").fetchall()]
+        if index < len(conditions):
+            name = conditions[index][0]
+            col = next(c for c in table.columns if c.name == name)
+            texts = texts_at(con, rows, positions[name], lines)
+            for number in lines:
+                problems.append(Problem(rel, f"value {texts.get(number)!r} is not a valid {_type_word(col.type)}",
+                                        number, col.header, n))
+        else:
+            check = checks[index - len(conditions)]
+            header = next((c.header for c in table.columns if c.name == check.column), check.column)
+            problems.extend(Problem(rel, check.message, number, header, n) for number in lines)
+    return len(problems) - before
+
+
+def texts_at(con, rows: TextRows, position: int, lines: list[int]) -> dict[int, str | None]:
+    """The text of one field on several lines, read again from the source in one pass."""
+    if not lines:
+        return {}
+    wanted = ", ".join(str(int(n)) for n in lines)
+    if rows.line:
+        sql = f'select {rows.line}, "c{position}" from {rows.relation} where {rows.line} in ({wanted})'
+    else:
+        sql = (f'select _linje, "c{position}" from (select *, row_number() over () + {rows.first_line - 1} '
+               f"as _linje from {rows.relation}) where _linje in ({wanted})")
+    return dict(con.execute(sql, list(rows.params)).fetchall())
+
+
+def collect_unique(con, table: RawTable, rel: str, line: str, unique_key: tuple[str, ...],
+                   identical_repeats_ok: bool, problems: Problems) -> int:
+    """Like check_unique, but records every repeated key's lines (capped), with their count."""
+    key = ", ".join(f'"{k}"' for k in unique_key)
+    content = ", ".join(f'"{c.name}"' for c in table.columns)
+    differs = "r._indhold <> f.foerste_indhold" if identical_repeats_ok else "true"
+    found = con.execute(
+        f"""with gentagne as (
+              select {key} from _typed where {" and ".join(f'"{k}" is not null' for k in unique_key)}
+              group by {key} having count(*) > 1),
+            raekker as (
+              select {key}, {line} as _linje, hash({content}) as _indhold
+              from _typed semi join gentagne using ({key})),
+            foerste as (
+              select {key}, min(_linje) as foerste_linje, arg_min(_indhold, _linje) as foerste_indhold
+              from raekker group by {key}),
+            brud as (
+              select r._linje, f.foerste_linje
+              from raekker as r inner join foerste as f using ({key})
+              where r._linje > f.foerste_linje and {differs})
+            select _linje, foerste_linje, count(*) over () from brud order by _linje limit {problems.cap}"""
+    ).fetchall()
+    col = next(c.header for c in table.columns if c.name == unique_key[-1])
+    what = "with different content " if identical_repeats_ok else ""
+    for number, first, n in found:
+        problems.append(Problem(rel, f"duplicate {'/'.join(unique_key)} {what}(first seen on line {first})",
+                                number, col, n))
+    return len(found)

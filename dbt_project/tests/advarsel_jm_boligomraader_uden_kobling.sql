@@ -1,4 +1,4 @@
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'stg_survey_jm__boligomraader'}}}) }}
 -- The national survey publishes a housing-area name that no partnership's file maps: its share is
 -- left out of fct_tryghed until a file names it.
 select jm.aar, jm.boligomraade, jm.kildefil, jm.kildelinje

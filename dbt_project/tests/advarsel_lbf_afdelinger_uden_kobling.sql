@@ -1,4 +1,4 @@
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'stg_lbf__beboerdata'}}}) }}
 -- A Landsbyggefonden department that no partnership's file maps to a housing area: left out of
 -- fct_omraadeprofil until a file lists it (expected for departments outside every partnership).
 select lbf.aar, lbf.boligorganisation, lbf.afdelingsnr, lbf.afdelingsnavn, lbf.kildefil, lbf.kildelinje

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'baseline'}}}) }}
 -- Each version of a partnership's baseline has exactly one row per crime goal of its file (Amager: the
 -- agreement's four rows).
 with maal as (

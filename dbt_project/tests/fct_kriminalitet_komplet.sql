@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_kriminalitet'}}}) }}
 -- fct_kriminalitet has a row for every year × area × group (zeros included): no gaps a BI tool would
 -- read as "no data".
 with k as (select * from {{ ref('fct_kriminalitet') }}),

@@ -1,4 +1,4 @@
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'stg_partnerskaber__lbf_afdelinger'}}}) }}
 -- Every department in a partnership's lbf_afdelinger points to an existing housing area (niveau boligomraade).
 select kobling.*
 from {{ ref('stg_partnerskaber__lbf_afdelinger') }} as kobling

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'dim_omraade'}}}) }}
 -- Every mart column has a type every BI tool reads: text, 64-bit int, double, boolean, date, timestamp.
 -- (INTEGER, HUGEINT, DECIMAL, GEOMETRY, ... must be cast in the model.)
 -- depends_on: {{ ref('dim_omraade') }}

@@ -1,3 +1,4 @@
+{{ config(meta={'dagster': {'ref': {'name': 'dim_omraade'}}}) }}
 -- No mart holds a column that identifies a person or a report (respondent ids, journal numbers, exact
 -- coordinates: the patterns of the seed ikke_publicerbare_kolonner), nor any column name that is not
 -- snake_case ASCII.

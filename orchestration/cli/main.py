@@ -61,6 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--partnerskab", metavar="CODE",
                      help="compute only this partnership (its file partnerskaber/CODE.toml); default: every one")
 
+    check = _command(
+        commands, "check", "list every contract problem of every file in an inbox; loads and publishes nothing",
+        "Reads every file of the inbox against the input contract, in a throw-away database (never the\n"
+        "warehouse), and lists every problem grouped by file: line, column and rule (the first 20 lines per\n"
+        "rule, then a count). Exit 1 if there is any. Run it when a delivery arrives.",
+        "tryghed check --inbox /srv/sikker-by/indbakke")
+    check.add_argument("--inbox", type=Path, help=inbox_help)
+
     backfill = _command(
         commands, "backfill", "rebuild the yearly figures of a range of years in one run",
         "Rebuilds the yearly marts' rows of the years given, in one run and one dbt build (other years keep\n"
@@ -150,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(args.config).with_paths(getattr(args, "inbox", None),
                                                          getattr(args, "warehouse", None),
                                                          partnerskab=getattr(args, "partnerskab", None))
-        if args.command in ("run", "backfill", "fetch"):
+        if args.command in ("run", "backfill", "fetch", "check"):
             settings.require_inbox()
         if args.command in ("run", "backfill"):
             # every partnership file is checked before anything runs: a bad key stops here, naming file and key
@@ -176,6 +184,10 @@ def main(argv: list[str] | None = None) -> int:
         from assets.commands.dst_fetch import main_fetch
 
         return main_fetch([t.upper() for t in args.tables], settings.inbox, args.first_year)
+    if args.command == "check":
+        from assets.commands.check import main_check
+
+        return main_check(settings.inbox)
     if args.command == "run":
         from orchestration.cli.run import command_run
 

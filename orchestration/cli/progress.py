@@ -1,7 +1,9 @@
 """Readable progress for `tryghed run`: one line per step, asset and failed check, instead of Dagster's log.
 
 It is a Dagster logger, so the lines appear while the run goes on, and it remembers the first failure so
-the command can end with the reason in one line.
+the command can end with the reason in one line. Danish, like the summary: a failed or warning check is
+shown with its description (what is wrong, with the numbers behind it), not its id; the assets' own log
+warnings (e.g. the status report's "ingen rapport") are shown too.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from dagster import DagsterEventType
 
 from assets.foundation import formatting as fmt
 
+ROW_COUNT = "dagster/row_count"
+# Dagster's own note when a step is skipped because a step before it failed
+_SKIPPED = re.compile(r"^Dependencies for step (\S+) (?:failed|were not executed)")
+
 
 class ProgressHandler(logging.Handler):
     def __init__(self, stream=None):
@@ -25,7 +31,8 @@ class ProgressHandler(logging.Handler):
         self.failures: list[str] = []
         self.failed_checks: list[str] = []
         self.warnings: list[str] = []
-        self.materialized: set[str] = set()  # a range run materializes each asset once per year: print once
+        self.materialized: set[str] = set()  # a range run materializes a yearly asset once per year: print once
+        self.skipped: list[str] = []
 
     def _print(self, text: str) -> None:
         print(text, file=self.stream, flush=True)
@@ -33,6 +40,15 @@ class ProgressHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         event = getattr(record, "dagster_event", None)
         if event is None:
+            if record.levelno >= logging.WARNING:
+                message = _user_message(record)
+                skipped = _SKIPPED.match(message)
+                if skipped:
+                    self.skipped.append(_step_label(skipped.group(1)))
+                    self._print(f"▷ {_step_label(skipped.group(1))} springes over: et trin før det fejlede")
+                    return
+                self.warnings.append(message)
+                self._print(f"  ! advarsel: {message}")
             return
         kind = event.event_type
         step = event.step_key or ""
@@ -44,27 +60,41 @@ class ProgressHandler(logging.Handler):
             if mat.asset_key.to_user_string() in self.materialized:
                 return
             self.materialized.add(mat.asset_key.to_user_string())
-            rows = mat.metadata.get("rows")
-            extra = f" ({fmt.number(rows.value, 0)} rows)" if rows is not None else ""
+            rows = mat.metadata.get(ROW_COUNT)
+            extra = f" ({fmt.number(rows.value, 0)} rækker)" if rows is not None else ""
             self._print(f"  ✓ {mat.asset_key.to_user_string()}{extra}")
         elif kind == DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
             if not evaluation.passed:
-                name = f"{evaluation.asset_key.to_user_string()}: {evaluation.check_name}"
+                text = check_text(evaluation)
                 severity = getattr(evaluation.severity, "value", str(evaluation.severity))
                 if severity == "WARN":
-                    self.warnings.append(name)
-                    self._print(f"  ! advarsel: {name}")
+                    self.warnings.append(text)
+                    self._print(f"  ! advarsel: {text}")
                 else:
-                    self.failed_checks.append(name)
-                    self._print(f"  ✗ check failed: {name}")
+                    self.failed_checks.append(text)
+                    self._print(f"  ✗ kontrol fejlede: {text}")
         elif kind == DagsterEventType.STEP_SUCCESS:
             seconds = time.perf_counter() - self.started.get(step, time.perf_counter())
-            self._print(f"  done in {seconds:.1f} s")
+            self._print(f"  færdig på {fmt.number(seconds, 1)} s")
         elif kind == DagsterEventType.STEP_FAILURE:
             reason = failure_reason(event.event_specific_data.error)
             self.failures.append(reason)
-            self._print(f"  ✗ {_step_label(step)} failed: {reason}")
+            self._print(f"  ✗ {_step_label(step)} fejlede: {reason}")
+
+
+def check_text(evaluation) -> str:
+    """A check result as a person reads it: its description (the numbers behind it) or, lacking one, the
+    asset and the check's name."""
+    description = (getattr(evaluation, "description", None) or "").strip()
+    where = f"{evaluation.asset_key.to_user_string()}: {evaluation.check_name}"
+    return description or where
+
+
+def _user_message(record: logging.LogRecord) -> str:
+    """An asset's own log line without Dagster's prefix (`job - run_id - step - message`)."""
+    message = getattr(record, "dagster_meta", {}).get("orig_message") if hasattr(record, "dagster_meta") else None
+    return str(message or record.getMessage()).strip().splitlines()[0]
 
 
 def _step_label(step: str) -> str:
@@ -76,9 +106,9 @@ def failure_reason(error) -> str:
     while error is not None and getattr(error, "cause", None) is not None:
         error = error.cause
     if error is None:
-        return "unknown error"
+        return "ukendt fejl"
     message = (error.message or "").strip()
-    first = message.splitlines()[0] if message else error.cls_name or "error"
+    first = message.splitlines()[0] if message else error.cls_name or "fejl"
     # drop Dagster's "module.ClassName: " prefix: the message itself names file, line and column
     first = re.sub(rf"^([\w.]+\.)?{re.escape(error.cls_name or '')}: ", "", first)
     return first
