@@ -95,3 +95,23 @@ def test_every_command_has_a_description_and_an_example(capsys):
     with pytest.raises(SystemExit):
         parser.parse_args(["--version"])
     assert capsys.readouterr().out.startswith("tryghed ")
+
+
+def test_the_dbt_step_shows_a_progress_bar_on_a_terminal_only():
+    import io
+
+    from orchestration.cli.progress import ProgressHandler
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    for stream, shown in ((Terminal(), True), (io.StringIO(), False)):
+        handler = ProgressHandler(stream=stream, expected_checks={"tryghed_dbt": 4})
+        handler.checked["tryghed_dbt"] = 3
+        handler._bar("tryghed_dbt")
+        handler._print("  ✓ marts/fct_tryghed")
+        text = stream.getvalue()
+        assert ("3/4 kontroller" in text and "[" + "#" * 22 + "." * 8 + "]" in text) == shown
+        assert text.endswith("  ✓ marts/fct_tryghed\n")
+        assert ("\r\033[K" in text) == shown  # the bar's line is cleared before the next line

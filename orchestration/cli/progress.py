@@ -24,9 +24,15 @@ _SKIPPED = re.compile(r"^Dependencies for step (\S+) (?:failed|were not executed
 
 
 class ProgressHandler(logging.Handler):
-    def __init__(self, stream=None):
+    """`expected_checks` (step → how many checks it evaluates) turns on a progress bar for those steps when
+    the stream is a terminal: the dbt build, which grows with the data, reports its tests as they pass."""
+
+    def __init__(self, stream=None, expected_checks: dict[str, int] | None = None):
         super().__init__()
         self.stream = stream or sys.stdout
+        self.expected_checks = expected_checks or {}
+        self.checked: dict[str, int] = {}
+        self._bar_shown = False
         self.started: dict[str, float] = {}
         self.failures: list[str] = []
         self.failed_checks: list[str] = []
@@ -35,7 +41,20 @@ class ProgressHandler(logging.Handler):
         self.skipped: list[str] = []
 
     def _print(self, text: str) -> None:
+        if self._bar_shown:  # the bar's line is overwritten by the next line
+            self.stream.write("\r\033[K")
+            self._bar_shown = False
         print(text, file=self.stream, flush=True)
+
+    def _bar(self, step: str) -> None:
+        total = self.expected_checks.get(step)
+        if not total or not getattr(self.stream, "isatty", lambda: False)():
+            return
+        done = min(self.checked[step], total)
+        filled = round(30 * done / total)
+        self.stream.write(f"\r  [{'#' * filled}{'.' * (30 - filled)}] {done}/{total} kontroller")
+        self.stream.flush()
+        self._bar_shown = True
 
     def emit(self, record: logging.LogRecord) -> None:
         event = getattr(record, "dagster_event", None)
@@ -65,7 +84,10 @@ class ProgressHandler(logging.Handler):
             self._print(f"  ✓ {mat.asset_key.to_user_string()}{extra}")
         elif kind == DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
-            if not evaluation.passed:
+            self.checked[step] = self.checked.get(step, 0) + 1
+            if evaluation.passed:
+                self._bar(step)
+            else:
                 text = check_text(evaluation)
                 severity = getattr(evaluation.severity, "value", str(evaluation.severity))
                 if severity == "WARN":

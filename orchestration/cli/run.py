@@ -125,11 +125,13 @@ def execute(settings, years: tuple[int, int] | None = None, full_refresh: bool =
 
     from orchestration.adapters.dagster_instance import instance_home, run_instance
     from orchestration.cli.progress import ProgressHandler, progress_logger
-    from orchestration.dbt_assets import FULL_REFRESH_TAG
+    from orchestration.dbt_assets import FULL_REFRESH_TAG, tryghed_dbt_assets
     from orchestration.definitions import alt_job, build_definitions
     from orchestration.partitions import all_years, range_tags
 
-    handler = ProgressHandler(stream=sys.stdout)
+    # a bar for the dbt build's tests on a terminal (the step that grows with the data)
+    handler = ProgressHandler(stream=sys.stdout,
+                              expected_checks={tryghed_dbt_assets.op.name: len(list(tryghed_dbt_assets.check_keys))})
     defs = build_definitions(settings)
     defs = dg.Definitions.merge(defs, dg.Definitions(loggers={"fremdrift": progress_logger(handler)}))
     job = defs.resolve_job_def(alt_job.name)
