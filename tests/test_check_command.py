@@ -19,6 +19,7 @@ SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 SURVEY = "survey_kk/tryghedsundersoegelse_2024.csv"
 POLICE = "police/anmeldelser_2024.csv.gz"
 PLAN = "aktiviteter/tryghedsplan_2024.csv"
+LONLAT_LINE = 41  # a report with coordinates, one of them then given as latitude
 
 
 def _lines(path: Path) -> list[str]:
@@ -50,9 +51,11 @@ def broken_inbox(tmp_path_factory) -> Path:
     _write(inbox / SURVEY, survey)
     # police: 25 offence codes that are not 4 digits (more than the listed 20), one lon/lat coordinate
     police = _lines(inbox / POLICE)
+    x = police[0].split(";").index("x_utm32")
+    assert police[LONLAT_LINE - 1].split(";")[x], "the lon/lat line must have coordinates"
     for line in range(3, 28):
         _set(police, line, "gerningskode", "12")
-    _set(police, 40, "y_utm32", "55.67")
+    _set(police, LONLAT_LINE, "y_utm32", "55.67")
     _write(inbox / POLICE, police)
     # the safety plan: a required column renamed, so the file cannot be read at all
     plan = _lines(inbox / PLAN)
@@ -70,7 +73,7 @@ def test_every_problem_of_every_file_with_line_and_column(broken_inbox):
     assert (POLICE, 3 + LINES_PER_RULE, "gerningskode") not in found  # capped at 20 lines per rule ...
     [code_count] = {p.count for p in problems if p.file == POLICE and p.column == "gerningskode"}
     assert code_count == 25  # ... and counted
-    assert (POLICE, 40, "y_utm32") in found
+    assert (POLICE, LONLAT_LINE, "y_utm32") in found
     assert [(p.line, p.column) for p in problems if p.file == PLAN] == [(1, "aktivitet_id")]
     assert {p.file for p in problems} == {SURVEY, POLICE, PLAN}
     weight = next(p for p in problems if p.file == SURVEY and p.column == "vaegt")
