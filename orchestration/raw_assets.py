@@ -16,7 +16,7 @@ from assets.ingest.loading import Source, contract_fingerprint, load_source
 from assets.ingest.partnerships import TABLES as PARTNERSHIP_TABLES
 from assets.ingest.partnerships import build_partnerships
 from assets.ingest.sources import SOURCES
-from orchestration.ownership import OWNERS
+from orchestration.ownership import OWNERS, code_version
 from orchestration.resources import TryghedResource
 
 
@@ -65,7 +65,8 @@ RAW_ASSETS: list[dg.AssetsDefinition] = [build_raw_asset(s) for s in SOURCES]
 @dg.multi_asset(
     specs=[dg.AssetSpec(dg.AssetKey(["partnerskaber", name]), group_name="raw", kinds={"duckdb", "python"},
                         deps=[dg.AssetKey(["raw", "geo_omraader"]), dg.AssetKey(["raw", "geo_roder"])],
-                        description=f"The configured partnerships (partnerskaber/*.toml): table {name}.")
+                        description=f"The configured partnerships (partnerskaber/*.toml): table {name}.",
+                        owners=OWNERS, code_version=code_version("assets/ingest", "assets/foundation"))
            for name in PARTNERSHIP_TABLES],
     name="partnerskaber",
 )
