@@ -199,8 +199,7 @@ def _own(text: str, data: ReportData) -> str:
     """The captions are written for Amager; each partnership's own districts, parts and years go in."""
     p = data.partnership
     districts = ", ".join(p.labels[c] for c in p.districts)
-    target = data.goals[data.goals["maal_art"] == "samarbejde"]["maalvaerdi"].dropna()
-    share = f"{round(100 * float(target.iloc[0]))} %" if len(target) else "75 %"
+    share = fmt.percent(data.collaboration_target, 0)
     words = {"dets to dele, Amager Vest, Amager Øst og": f"dets {NUMBERS.get(len(p.parts), len(p.parts))} dele, "
              f"{districts} og" if p.parts else f"{districts} og",
              "baseline 2024": f"baseline {data.baseline.year}", "75 %": share}

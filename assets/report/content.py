@@ -46,9 +46,7 @@ def definitions(data: ReportData) -> list[tuple[str, str]]:
     words = {"2025–2028": p.period, "fra 2024": f"fra {p.baseline_aar}", "til 2028": f"til {p.aftale_til}",
              "baseline 2024": f"baseline {p.baseline_aar}", "Baseline 2024": f"Baseline {p.baseline_aar}",
              "i 2024": f"i {p.baseline_aar}", "grænse fra 2025": f"grænse fra {p.current_from or p.aftale_fra}"}
-    # goal 3's target: the partnership's own collaboration goal, else the release's threshold
-    target = data.goals[data.goals["maal_art"] == "samarbejde"]["maalvaerdi"].dropna()
-    share = float(target.iloc[0]) if len(target) else data.thresholds["maal_samarbejde"]
+    share = data.collaboration_target
     out = []
     for title, text in DEFINITIONS:
         for old, new in words.items():

@@ -146,6 +146,12 @@ class ReportData:
         figures; a release from before they were recorded gets the documented defaults."""
         return {**Settings().thresholds(), **(self.manifest.get("taerskler") or {})}
 
+    @property
+    def collaboration_target(self) -> float:
+        """Goal 3's share: the partnership's own collaboration goal, else the release's threshold."""
+        target = self.goals[self.goals["maal_art"] == "samarbejde"]["maalvaerdi"].dropna()
+        return float(target.iloc[0]) if len(target) else float(self.thresholds["maal_samarbejde"])
+
 
 def partnership_codes(marts_dir: Path) -> list[str]:
     """The partnerships of the release, in code order (one report each)."""
