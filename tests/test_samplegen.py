@@ -77,8 +77,11 @@ def test_every_contract_folder_has_files(runs):
     # the second partnership's plans in its own folder (extracts.md), the city's rode layer as delivered
     assert {p.name for p in (a / "aktiviteter" / "THP").iterdir()} == {
         "tryghedsplan_2024.csv", "tryghedsplan_2025.csv", "tryghedsplan_2026.csv"}
-    assert (a / "geo" / "rode.geojson").read_bytes() == (
-        Path(__file__).parents[2] / "shared" / "realdata" / "kk-rode-wfs-2023" / "rode.geojson").read_bytes()
+    # the real file when the shared folder sits beside the project, else the committed sample's copy of it
+    real = Path(__file__).parents[2] / "shared" / "realdata" / "kk-rode-wfs-2023" / "rode.geojson"
+    if not real.exists():
+        real = Path(__file__).parents[1] / "data" / "sample" / "geo" / "rode.geojson"
+    assert (a / "geo" / "rode.geojson").read_bytes() == real.read_bytes()
 
 
 def test_geo_areas_are_valid_and_nest(runs):
