@@ -81,9 +81,53 @@ def test_dagster_persistent_instance_from_the_warehouse_folder(tmp_path, monkeyp
     try:
         assert home == tmp_path / ".dagster" and (home / "dagster.yaml").is_file()
         assert instance.is_persistent
-        assert type(instance.event_log_storage).__name__ == "SqliteEventLogStorage"
+        assert type(instance.event_log_storage).__name__ == "CachedSqliteEventLogStorage"
         assert instance.root_directory == str(home.resolve())
     finally:
         instance.dispose()
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "elsewhere"))
     assert instance_home(tmp_path / ".dagster") == tmp_path / "elsewhere"  # an explicit DAGSTER_HOME wins
+
+
+def test_events_written_through_one_connection_are_read_by_dagsters_default_storage(tmp_path, monkeypatch):
+    """orchestration/adapters/dagster_sqlite_events.py: a run recorded by `tryghed run`'s instance is what
+    `make ui` (Dagster's default SQLite storage on the same folder) reads: the run, its events, the asset's
+    latest materialization with its metadata and the check's evaluation."""
+    import dagster as dg
+
+    from orchestration.adapters.dagster_instance import run_instance
+
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+
+    @dg.asset(check_specs=[dg.AssetCheckSpec("ok", asset="tabel")])
+    def tabel():
+        yield dg.MaterializeResult(metadata={"dagster/row_count": 7}, check_results=[dg.AssetCheckResult(passed=True)])
+
+    home = tmp_path / ".dagster"
+    instance = run_instance(home)
+    try:
+        assert type(instance.event_log_storage).__name__ == "CachedSqliteEventLogStorage"
+        result = dg.materialize([tabel], instance=instance)
+        assert result.success
+        written = len(instance.all_logs(result.run_id))
+    finally:
+        instance.dispose()
+    default = dg.DagsterInstance.from_config(str(home))  # as `dagster dev` opens it
+    try:
+        assert type(default.event_log_storage).__name__ == "SqliteEventLogStorage"
+        assert default.get_run_by_id(result.run_id).is_success
+        assert len(default.all_logs(result.run_id)) == written > 5
+        latest = default.get_latest_materialization_event(dg.AssetKey("tabel"))
+        assert latest.asset_materialization.metadata["dagster/row_count"].value == 7
+        check = default.event_log_storage.get_latest_asset_check_execution_by_key(
+            [dg.AssetCheckKey(dg.AssetKey("tabel"), "ok")])
+        assert check[dg.AssetCheckKey(dg.AssetKey("tabel"), "ok")].status.value == "SUCCEEDED"
+    finally:
+        default.dispose()
+    # a dagster.yaml with its own storage is used as it is
+    (home / "dagster.yaml").write_text(f"storage:\n  sqlite:\n    base_dir: {tmp_path / 'eget'}\n")
+    own = run_instance(home)
+    try:
+        assert type(own.event_log_storage).__name__ == "SqliteEventLogStorage"
+    finally:
+        own.dispose()
