@@ -42,8 +42,16 @@ def build_reports(marts_dir: Path, year: int, out_dir: Path, *, pdf: bool = True
                   partnerskab: str | None = None, warn: Callable[[str], None] | None = None) -> list[Path]:
     """One report per partnership of the release (or only `partnerskab`), each in `out_dir/<code>/`."""
     codes = [partnerskab.upper()] if partnerskab else partnership_codes(Path(marts_dir))
-    return [build_report(marts_dir, year, Path(out_dir) / code, pdf=pdf, partnerskab=code, warn=warn)
-            for code in codes]
+    printing: list[PdfPrint] = []  # each page prints while the next one's figures are drawn
+    paths = []
+    for code in codes:
+        paths.append(build_report(marts_dir, year, Path(out_dir) / code, pdf=False, partnerskab=code))
+        if pdf:
+            printing.append(PdfPrint(paths[-1], paths[-1].with_suffix(".pdf")))
+    for job in printing:
+        if problem := job.finish():
+            (warn or _warn)(problem)
+    return paths
 
 
 def build_report(marts_dir: Path, year: int, out_dir: Path, *, pdf: bool = True,
@@ -89,10 +97,8 @@ def build_report(marts_dir: Path, year: int, out_dir: Path, *, pdf: bool = True,
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"status_{year}.html"
     _write_atomically(path, html.encode("utf-8"))
-    if pdf:
-        problem = print_pdf(path, path.with_suffix(".pdf"))
-        if problem:
-            (warn or _warn)(problem)
+    if pdf and (problem := print_pdf(path, path.with_suffix(".pdf"))):
+        (warn or _warn)(problem)
     return path
 
 
@@ -110,34 +116,62 @@ def print_pdf(html: Path, pdf: Path) -> str | None:
     Returns None when the PDF was written, else the reason as one line; then no PDF is left at `pdf`
     (an earlier one would not match the page).
     """
-    chromium = find_chromium()
-    if chromium is None:
-        reason = "Chromium mangler (installér Debian-pakken chromium; `make run` gør det)"
-    else:
-        tmp = pdf.with_name(f".{pdf.name}.ny")
-        tmp.unlink(missing_ok=True)
-        with tempfile.TemporaryDirectory(prefix="tryghed-chromium-") as profile:
-            command = [
-                str(chromium), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-                "--host-resolver-rules=MAP * ~NOTFOUND", f"--print-to-pdf={tmp}", "--no-pdf-header-footer",
-                Path(html).resolve().as_uri(),
-            ]
+    return PdfPrint(html, pdf).finish()
+
+
+class PdfPrint:
+    """One page being printed by Chromium in the background: started at once, `finish` waits for it.
+
+    Chromium takes ~1.5 s a page, mostly its own start; build_reports starts a partnership's print as soon as
+    its page is written and draws the next partnership's figures meanwhile.
+    """
+
+    def __init__(self, html: Path, pdf: Path) -> None:
+        self.html, self.pdf = Path(html), Path(pdf)
+        self.tmp = self.pdf.with_name(f".{self.pdf.name}.ny")
+        self.process: subprocess.Popen | None = None
+        self.failed: str | None = None
+        self.profile: tempfile.TemporaryDirectory | None = None
+        chromium = find_chromium()
+        if chromium is None:
+            self.failed = "Chromium mangler (installér Debian-pakken chromium; `make run` gør det)"
+            return
+        self.tmp.unlink(missing_ok=True)
+        self.profile = tempfile.TemporaryDirectory(prefix="tryghed-chromium-")
+        command = [
+            str(chromium), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={self.profile.name}",
+            "--host-resolver-rules=MAP * ~NOTFOUND", f"--print-to-pdf={self.tmp}", "--no-pdf-header-footer",
+            self.html.resolve().as_uri(),
+        ]
+        try:
+            self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        except OSError as error:
+            self.failed = f"Chromium kunne ikke udskrive siden ({error})"
+
+    def finish(self) -> str | None:
+        """None when the PDF was written, else the warning line (and no PDF is left at `pdf`)."""
+        if self.process is not None:
             try:
-                result = subprocess.run(command, capture_output=True, text=True, timeout=PRINT_TIMEOUT_S)
-                last = (result.stderr.strip().splitlines() or [""])[-1][:200]
-                failed = result.returncode != 0 and f"kode {result.returncode}{': ' if last else ''}{last}"
-            except (OSError, subprocess.TimeoutExpired) as error:
-                failed = str(error)
-        if not failed and tmp.exists() and tmp.read_bytes()[:5] == b"%PDF-":
-            os.replace(tmp, pdf)
-            return None
-        tmp.unlink(missing_ok=True)
-        reason = f"Chromium kunne ikke udskrive siden ({failed or 'ingen PDF skrevet'})"
-    removed = pdf.exists()
-    pdf.unlink(missing_ok=True)
-    return (f"statusrapport: advarsel: {reason}; PDF'en {pdf.name} er ikke skrevet"
-            f"{' (den forrige er fjernet)' if removed else ''}, HTML-udgaven er {html}")
+                _, stderr = self.process.communicate(timeout=PRINT_TIMEOUT_S)
+                last = ((stderr or "").strip().splitlines() or [""])[-1][:200]
+                code = self.process.returncode
+                problem = code != 0 and f"kode {code}{': ' if last else ''}{last}"
+            except subprocess.TimeoutExpired as error:
+                self.process.kill()
+                self.process.communicate()
+                problem = str(error)
+            finally:
+                self.profile.cleanup()
+            if not problem and self.tmp.exists() and self.tmp.read_bytes()[:5] == b"%PDF-":
+                os.replace(self.tmp, self.pdf)
+                return None
+            self.tmp.unlink(missing_ok=True)
+            self.failed = f"Chromium kunne ikke udskrive siden ({problem or 'ingen PDF skrevet'})"
+        removed = self.pdf.exists()
+        self.pdf.unlink(missing_ok=True)
+        return (f"statusrapport: advarsel: {self.failed}; PDF'en {self.pdf.name} er ikke skrevet"
+                f"{' (den forrige er fjernet)' if removed else ''}, HTML-udgaven er {self.html}")
 
 
 def _warn(message: str) -> None:
