@@ -53,11 +53,12 @@ lint: install
 sample: install
 	$(VENV)/bin/tryghed sample --out data/sample
 
-# Scale bench (bench/run_bench.py): near-empty, ~1 M and ~10 M police reports; data in $(BENCH_DATA) (~2.5 GB)
-BENCH_DATA ?= /work/bench_data
+# The bench (bench/run_bench.py): the sample's second run, a near-empty inbox, ~1 M and ~10 M police reports, and
+# `make test` in a fresh clone; every target of issue 15 met or missed. Data under $(BENCH_DATA) (~2.5 GB, ignored)
+BENCH_DATA ?= warehouse/bench
 BENCH_SIZES ?= empty,1m,10m
 bench: install
-	$(VENV)/bin/python bench/run_bench.py --sizes $(BENCH_SIZES) --data $(BENCH_DATA)
+	$(VENV)/bin/python bench/run_bench.py --sizes $(BENCH_SIZES) --data $(BENCH_DATA) --test-suite
 
 clean:
 	rm -rf warehouse/tryghed.duckdb* warehouse/marts warehouse/udgivelser warehouse/tryghed_katalog.duckdb \
