@@ -94,7 +94,8 @@ def warehouses(tmp_path_factory):
 def _refresh_and_compare(inbox: Path, incremental: Path, full: Path) -> tuple[set[str], int]:
     """Refresh `incremental`, rebuild `full`; the marts must be equal. Returns the reconsidered reports."""
     before = _table_oids(incremental)
-    kept = _query(incremental, "select journalnr, kildefil, kildelinje from intermediate.int_anmeldelser_dedupliceret")
+    winners = "select journalnr, kildefil, kildelinje from intermediate.int_anmeldelser_dedupliceret"
+    kept = _query(incremental, winners)
     _run("run", "--inbox", str(inbox), "--warehouse", str(incremental))
     results = json.loads(Path("dbt_project/target/run_results.json").read_text())
     _run("run", "--fuld", "--inbox", str(inbox), "--warehouse", str(full))
@@ -107,7 +108,7 @@ def _refresh_and_compare(inbox: Path, incremental: Path, full: Path) -> tuple[se
     assert all(r["status"] in ("success", "pass", "warn", "no-op") for r in results["results"])
     reconsidered = {r[0] for r in _query(incremental, "select journalnr from intermediate.int_anmeldelser_aendringer")}
     assert None not in reconsidered  # not the "everything" marker of a full build
-    now = set(_query(incremental, "select journalnr, kildefil, kildelinje from intermediate.int_anmeldelser_dedupliceret"))
+    now = set(_query(incremental, winners))
     untouched = {row for row in kept if row[0] not in reconsidered}
     assert untouched <= now  # every report not reconsidered kept its row
     # and the incremental warehouse's police tables equal the full rebuild's

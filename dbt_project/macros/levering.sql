@@ -12,6 +12,7 @@
 
 {# The previous build's table of this schema, or none (read by name: it is this run's input, not a ref) #}
 {% macro tidligere_tabel(navn) -%}
+    {%- if not execute -%}{{ return(none) }}{%- endif -%}
     {{ return(adapter.get_relation(database=this.database, schema=this.schema, identifier=navn)) }}
 {%- endmacro %}
 
@@ -28,7 +29,7 @@
 
 {# Only the reconsidered reports of `relation` (an alias with a journalnr), on an incremental build #}
 {% macro kun_aendrede(alias) -%}
-    {%- if is_incremental() and not alt_aendret() -%}
+    {%- if execute and is_incremental() and not alt_aendret() -%}
         semi join {{ ref('int_anmeldelser_aendringer') }} as aendringer on {{ alias }}.journalnr = aendringer.journalnr
     {%- endif -%}
 {%- endmacro %}

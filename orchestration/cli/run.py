@@ -39,8 +39,8 @@ def command_run(settings: Settings, years: tuple[int, int] | None = None, full: 
     print(f"tryghed: starter {first}–{last} ({what}; indlæser Dagster og dbt)…", flush=True)
     previous = set(published_inputs(settings.marts_dir))
     try:
-        result, handler = execute(settings, (first, last), full_refresh=full and years is None,
-                                  command="tryghed backfill" if years else "tryghed run --fuld" if full else "tryghed run")
+        command = "tryghed backfill" if years else "tryghed run --fuld" if full else "tryghed run"
+        result, handler = execute(settings, (first, last), full_refresh=full and years is None, command=command)
     except Exception as exc:  # outside any step (definitions, instance): saved like a step's trace
         trace = save_traceback(settings.layout.logs_dir, "tryghed", traceback.format_exc())
         print(f"tryghed: kørslen fejlede, intet blev udgivet: {type(exc).__name__}: {exc}\n"

@@ -16,48 +16,53 @@
 {%- set grundlag = tidligere_tabel('int_anmeldelser_grundlag') -%}
 {%- set dedupliceret = tidligere_tabel('int_anmeldelser_dedupliceret') -%}
 {%- set gentaget = tidligere_tabel('int_anmeldelser_gentaget') -%}
-{%- set tidligere = not flags.FULL_REFRESH and grundlag is not none and dedupliceret is not none
-    and gentaget is not none %}
+{%- set tidligere = grundlag is not none and dedupliceret is not none and gentaget is not none
+    and not flags.FULL_REFRESH %}
 {% if tidligere %}
-with nu as (
-    select distinct
-        kildefil,
-        kilde_sha256
-    from {{ ref('stg_police__anmeldelser') }}
-),
+    with nu as (
+        select distinct
+            kildefil,
+            kilde_sha256
+        from {{ ref('stg_police__anmeldelser') }}
+    ),
 
-nye as (
-    select * from nu
-    anti join {{ grundlag }} as grundlag using (kildefil, kilde_sha256)
-),
+    nye as (
+        select
+            nu.kildefil,
+            nu.kilde_sha256
+        from nu
+        anti join {{ grundlag }} as grundlag
+            on nu.kildefil = grundlag.kildefil and nu.kilde_sha256 = grundlag.kilde_sha256
+    ),
 
--- deliveries of the previous build not in the inbox now (by name: the previous build had one content per name)
-forsvundne as (
-    select grundlag.kildefil from {{ grundlag }} as grundlag
-    anti join nu using (kildefil, kilde_sha256)
-),
+    -- deliveries of the previous build not in the inbox now (by name: the previous build had one content per name)
+    forsvundne as (
+        select grundlag.kildefil
+        from {{ grundlag }} as grundlag
+        anti join nu on grundlag.kildefil = nu.kildefil and grundlag.kilde_sha256 = nu.kilde_sha256
+    ),
 
-journalnumre as (
-    select raekker.journalnr
-    from {{ ref('stg_police__anmeldelser') }} as raekker
-    semi join nye using (kildefil, kilde_sha256)
-    union
-    select vinder.journalnr
-    from {{ dedupliceret }} as vinder
-    semi join forsvundne using (kildefil)
-    union
-    select raekker.journalnr
-    from {{ gentaget }} as raekker
-    semi join forsvundne using (kildefil)
-)
+    journalnumre as (
+        select raekker.journalnr
+        from {{ ref('stg_police__anmeldelser') }} as raekker
+        semi join nye on raekker.kildefil = nye.kildefil and raekker.kilde_sha256 = nye.kilde_sha256
+        union
+        select vinder.journalnr
+        from {{ dedupliceret }} as vinder
+        semi join forsvundne on vinder.kildefil = forsvundne.kildefil
+        union
+        select raekker.journalnr
+        from {{ gentaget }} as raekker
+        semi join forsvundne on raekker.kildefil = forsvundne.kildefil
+    )
 
-select
-    journalnumre.journalnr,
-    foer.aar as aar_foer
-from journalnumre
-left join {{ dedupliceret }} as foer on journalnumre.journalnr = foer.journalnr
+    select
+        journalnumre.journalnr,
+        foer.aar as aar_foer
+    from journalnumre
+    left join {{ dedupliceret }} as foer on journalnumre.journalnr = foer.journalnr
 {% else %}
-select
-    cast(null as varchar) as journalnr,
-    cast(null as integer) as aar_foer
+    select
+        cast(null as varchar) as journalnr,
+        cast(null as integer) as aar_foer
 {% endif %}

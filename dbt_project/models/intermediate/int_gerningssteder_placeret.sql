@@ -25,14 +25,22 @@ with steder as (
     where dedupliceret.har_koordinat
 ),
 
-{%- if not alle %}
-
 -- the points already placed keep their rows
 nye_steder as (
-    select * from steder
-    anti join (select distinct x, y from {{ this }}) as placeret using (x, y)
+    select
+        steder.x,
+        steder.y
+    from steder
+    {%- if not alle %}
+        anti join (
+            select distinct
+                x,
+                y
+            from {{ this }}
+        ) as placeret
+            on steder.x = placeret.x and steder.y = placeret.y
+    {%- endif %}
 ),
-{%- endif %}
 
 omraader as (
     select *
@@ -40,4 +48,4 @@ omraader as (
     where niveau <> 'kommune'
 )
 
-select * from {{ placer_punkter('nye_steder' if not alle else 'steder', 'omraader') }}
+select * from {{ placer_punkter('nye_steder', 'omraader') }}
