@@ -13,8 +13,9 @@ importing this module only reads it.
 
 Assets: groups by the model's folder (staging, intermediate, marts, udgivelse; seeds), owner
 `team:sikker-by`, code version = dbt's checksum of the SQL. Only the yearly marts (incremental: they
-delete and re-insert the run's years) are partitioned by year; everything else is rebuilt whole on every
-run, so it has one materialization per run rather than one per year (a run over 13 years stores ~100
+delete and re-insert the run's years) are partitioned by year; everything else (rebuilt whole on every
+run, or, for the police intermediates, refreshed by delivery: decision 62) has one materialization per run
+rather than one per year (a run over 13 years stores ~100
 materializations instead of ~600 in the warehouse's Dagster instance). Tables get `dagster/row_count`.
 A failing or warning dbt test is described in Danish with its first rows (`describe_test`).
 """
