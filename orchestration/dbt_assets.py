@@ -13,8 +13,9 @@ importing this module only reads it.
 
 Assets: groups by the model's folder (staging, intermediate, marts, udgivelse; seeds), owner
 `team:sikker-by`, code version = dbt's checksum of the SQL. Only the yearly marts (incremental: they
-delete and re-insert the run's years) are partitioned by year; everything else is rebuilt whole on every
-run, so it has one materialization per run rather than one per year (a run over 13 years stores ~100
+delete and re-insert the run's years) are partitioned by year; everything else (rebuilt whole on every
+run, or, for the police intermediates, refreshed by delivery: decision 62) has one materialization per run
+rather than one per year (a run over 13 years stores ~100
 materializations instead of ~600 in the warehouse's Dagster instance). Tables get `dagster/row_count`.
 A failing or warning dbt test is described in Danish with its first rows (`describe_test`).
 """
@@ -28,14 +29,16 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 
 from assets.foundation.dbt_project import DBT_PROJECT_DIR, MANIFEST, TARGET, DbtError, invoke
+from assets.foundation.refresh import STATE_TABLE, mark_built, plan_refresh
 from orchestration.adapters.dagster_dbt_events import dagster_events, subset_selection
 from orchestration.dbt_messages import describe_test, first_rows, row_counts
 from orchestration.ownership import OWNERS
 from orchestration.partitions import AAR, years_from_tags
 from orchestration.resources import TryghedResource
 
-# `tryghed run` rebuilds every table from scratch (so a changed model never meets an old table's columns);
-# a partition range (backfill, sensor) only replaces its years in the yearly marts
+# "true": rebuild every table from scratch (`tryghed run --fuld`, the yearly schedule). "false": the police
+# models are refreshed by delivery when the previous build allows it (assets.foundation.refresh, decision 62),
+# and the yearly marts replace the run's years (`tryghed run` passes every year; a backfill its range)
 FULL_REFRESH_TAG = "tryghed/full_refresh"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=TARGET)
@@ -61,8 +64,10 @@ class TryghedDbtTranslator(DagsterDbtTranslator):
 
 
 def is_yearly(dbt_resource_props) -> bool:
-    """A yearly mart: incremental, it replaces only the run's years (macro aarsvindue)."""
-    return dbt_resource_props.get("config", {}).get("materialized") == "incremental"
+    """A yearly mart: incremental, it replaces only the run's years (macro aarsvindue). The incremental
+    police intermediates (refreshed by delivery, decision 62) are not yearly: one materialization per run."""
+    return (dbt_resource_props.get("config", {}).get("materialized") == "incremental"
+            and list(dbt_resource_props.get("fqn", []))[1:2] == ["marts"])
 
 
 translator = TryghedDbtTranslator()
@@ -78,13 +83,16 @@ def tryghed_dbt_assets(context: dg.AssetExecutionContext, tryghed: TryghedResour
     settings = tryghed.settings()
     first, last = years_from_tags(context.run.tags)
     full_refresh = context.run.tags.get(FULL_REFRESH_TAG) == "true"
-    context.log.info(f"dbt build for {first}–{last}" + (" (full refresh)" if full_refresh else ""))
     yield from dbt_build(context, settings.dbt_vars((first, last)), full_refresh, database=settings.database)
 
 
 def dbt_build(context: dg.AssetExecutionContext, vars_: dict, full_refresh: bool = False,
               database: Path | None = None):
     """Run `dbt build` in-process with the run's vars and yield Dagster events while it runs.
+
+    Without `full_refresh`, the build refreshes the police models by delivery when the previous build
+    allows it, and is a full refresh otherwise (assets.foundation.refresh.plan_refresh); a selection of
+    assets is always a full refresh of what it selects (decision 62).
 
     Passing checks are yielded as dbt reports them. The models' materializations and the failed or
     warning tests wait for the build's end: then the database is free to count the tables' rows
@@ -94,6 +102,10 @@ def dbt_build(context: dg.AssetExecutionContext, vars_: dict, full_refresh: bool
 
     manifest = json.loads(MANIFEST.read_text())
     selection = subset_selection(context, manifest, translator) if context.is_subset else []
+    plan = plan_refresh(database, vars_, forced=full_refresh or bool(selection)) if database else None
+    full_refresh = full_refresh or plan is None or plan.full
+    context.log.info(f"dbt build for {vars_.get('fra_aar')}–{vars_.get('til_aar')}: "
+                     + (plan.reason if plan else "fuld genopbygning"))
     results: queue.Queue = queue.Queue()
     result_names = {"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"}
 
@@ -132,6 +144,8 @@ def dbt_build(context: dg.AssetExecutionContext, vars_: dict, full_refresh: bool
             else:
                 yield event
     worker.join()
+    if plan is not None and "result" in outcome and STATE_TABLE in _built_models(outcome["result"]):
+        mark_built(database, plan)
     if "error" in outcome:
         yield from (event for event, _ in held)
         raise DbtBuildError(f"dbt build kunne ikke køre: {outcome['error']}") from outcome["error"]
@@ -156,6 +170,12 @@ def dbt_build(context: dg.AssetExecutionContext, vars_: dict, full_refresh: bool
         if errors:
             raise DbtBuildError(f"dbt build fejlede: {'; '.join(errors[:5])}")
         raise DbtBuildError(f"dbt build fejlede: {result.exception}")
+
+
+def _built_models(result) -> set[str]:
+    """The names of the models the build made successfully (dbt's result objects)."""
+    return {node_result.node.name for node_result in getattr(getattr(result, "result", None), "results", None) or []
+            if getattr(node_result, "node", None) is not None and str(node_result.status).lower() == "success"}
 
 
 def _compiled_code(result) -> dict[str, str]:

@@ -11,6 +11,7 @@ is published to BI (the models under `models/marts/udgivelse/` are what publishi
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -99,6 +100,19 @@ def _newest_input_mtime() -> float:
             if p.is_file():
                 newest = max(newest, p.stat().st_mtime)
     return newest
+
+
+def project_fingerprint() -> str:
+    """A digest of every file the dbt project is parsed from (models, macros, seeds, tests, configuration):
+    what the refresh by delivery compares with the build that made the incremental tables (decision 62)."""
+    digest = hashlib.sha256()
+    for name in _DBT_INPUTS:
+        path = DBT_PROJECT_DIR / name
+        paths = [path] if path.is_file() else sorted(path.rglob("*")) if path.exists() else []
+        for p in paths:
+            if p.is_file():
+                digest.update(str(p.relative_to(DBT_PROJECT_DIR)).encode() + b"\0" + p.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def manifest_is_current() -> bool:

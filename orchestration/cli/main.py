@@ -52,14 +52,20 @@ def build_parser() -> argparse.ArgumentParser:
         commands, "run", "load the inbox, build and test every mart, publish them",
         "Loads every source of the inbox (only new and changed files are read), checks it against the input\n"
         "contract, builds and tests every mart with dbt, validates them, and publishes a new release (Parquet\n"
-        "marts, BI catalog), then the dbt docs and the status report. Every year is rebuilt. A file that breaks\n"
-        "the contract stops the run before publishing, with file, line and column; the marts published\n"
-        "before stay as they were.",
+        "marts, BI catalog), then the dbt docs and the status report. Every year's figures are published.\n"
+        "On a warehouse built before, the police reports are refreshed by delivery: only the reports of new,\n"
+        "changed and removed deliveries are de-duplicated, placed and counted again (the other years keep\n"
+        "their counts); everything is rebuilt when there is no previous build, when the previous build did\n"
+        "not finish, when the dbt project, its settings or the input contract changed, or with --fuld. A file\n"
+        "that breaks the contract stops the run before publishing, with file, line and column; the marts\n"
+        "published before stay as they were.",
         "tryghed run --inbox /srv/sikker-by/indbakke --warehouse /srv/sikker-by/lager")
     run.add_argument("--inbox", type=Path, help=inbox_help)
     run.add_argument("--warehouse", type=Path, help=warehouse_help)
     run.add_argument("--partnerskab", metavar="CODE",
                      help="compute only this partnership (its file partnerskaber/CODE.toml); default: every one")
+    run.add_argument("--fuld", action="store_true",
+                     help="rebuild every table from scratch instead of refreshing by delivery (as a new warehouse)")
 
     check = _command(
         commands, "check", "list every contract problem of every file in an inbox; loads and publishes nothing",
@@ -191,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run":
         from orchestration.cli.run import command_run
 
-        return command_run(settings)
+        return command_run(settings, full=args.fuld)
     if args.command == "backfill":
         from orchestration.cli.run import command_run
 

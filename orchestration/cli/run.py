@@ -18,8 +18,9 @@ from assets.publish.release import published_inputs
 from orchestration.cli.summary import goal_table, revision_summary
 
 
-def command_run(settings: Settings, years: tuple[int, int] | None = None) -> int:
-    """A whole run (every year, every table rebuilt) or, with `years`, a backfill of those years only."""
+def command_run(settings: Settings, years: tuple[int, int] | None = None, full: bool = False) -> int:
+    """A whole run (every year; the police reports refreshed by delivery, or with `full` every table rebuilt)
+    or, with `years`, a backfill of those years only (decision 62)."""
     started = time.perf_counter()
     from orchestration.partitions import all_years, check_range
 
@@ -33,11 +34,13 @@ def command_run(settings: Settings, years: tuple[int, int] | None = None) -> int
         print(f"tryghed: kørslen fejlede: indbakken {settings.inbox} er ikke en mappe", file=sys.stderr)
         return 1
     first, last = years or all_years()
-    what = "alle år, alt genberegnet" if years is None else "genberegning af årene, én kørsel"
+    what = ("alle år, alt genberegnet" if full else "alle år, politiets leverancer opdateret efter levering"
+            if years is None else "genberegning af årene, én kørsel")
     print(f"tryghed: starter {first}–{last} ({what}; indlæser Dagster og dbt)…", flush=True)
     previous = set(published_inputs(settings.marts_dir))
     try:
-        result, handler = execute(settings, (first, last), full_refresh=years is None)
+        command = "tryghed backfill" if years else "tryghed run --fuld" if full else "tryghed run"
+        result, handler = execute(settings, (first, last), full_refresh=full and years is None, command=command)
     except Exception as exc:  # outside any step (definitions, instance): saved like a step's trace
         trace = save_traceback(settings.layout.logs_dir, "tryghed", traceback.format_exc())
         print(f"tryghed: kørslen fejlede, intet blev udgivet: {type(exc).__name__}: {exc}\n"
@@ -101,8 +104,12 @@ def save_step_tracebacks(log_dir: Path, result) -> list[Path]:
     return paths
 
 
-def execute(settings, years: tuple[int, int] | None = None, full_refresh: bool = True):
+def execute(settings, years: tuple[int, int] | None = None, full_refresh: bool = False,
+            command: str = "tryghed run"):
     """Run the whole job in this process for a range of years (one run, however many years).
+
+    `full_refresh` rebuilds every table from scratch; otherwise the dbt build refreshes the police models
+    by delivery where the previous build allows it (decision 62).
 
     Returns Dagster's result and the progress handler.
 
@@ -141,7 +148,7 @@ def execute(settings, years: tuple[int, int] | None = None, full_refresh: bool =
             result = job.execute_in_process(
                 instance=instance, raise_on_error=False, run_config={"loggers": {"fremdrift": {}}},
                 tags={**range_tags(*(years or all_years())), FULL_REFRESH_TAG: str(full_refresh).lower(),
-                      "tryghed/kommando": "tryghed run" if full_refresh else "tryghed backfill"},
+                      "tryghed/kommando": command},
             )
     finally:
         instance.dispose()

@@ -8,8 +8,18 @@
 -- columns the figures and the lineage need, not the offence times and texts (stg_police__anmeldelser
 -- has them). antal_leverancer (delivered rows, exact repeats included) marks the few reports that
 -- int_anmeldelser_gentaget looks at again.
+--
+-- Refresh by delivery (decision 62): incremental. A build reconsiders only the reports of new, changed or
+-- removed deliveries (int_anmeldelser_aendringer): their rows go (pre-hook) and are chosen again from every
+-- delivered row of those journal numbers, so the winner and antal_leverancer are those a full build gives;
+-- every other report keeps its row. That is a new year's deliveries, not the whole history.
+-- depends_on: {{ ref('int_anmeldelser_aendringer') }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+          pre_hook="{{ slet_aendrede_anmeldelser() }}") }}
 with raekker as (
-    select * from {{ ref('stg_police__anmeldelser') }}
+    select alle.*
+    from {{ ref('stg_police__anmeldelser') }} as alle
+    {{ kun_aendrede('alle') }}
 )
 
 select

@@ -3,9 +3,11 @@
 -- A code can be in several groups (borgervendt_i_alt, its case area, a focus group, a monitoring group);
 -- a code missing from the seed lands in `ikke_kortlagt`, never dropped. Reports are counted per code
 -- first and then per group (int_kriminalitet_optalt), so the groups are resolved once per code.
+-- the codes in the data, from the per-code counts (every report is counted there under its kommunekode)
 with koder_i_data as (
     select distinct gerningskode
-    from {{ ref('int_anmeldelser_dedupliceret') }}
+    from {{ ref('int_kriminalitet_koder') }}
+    where opgjort_efter = 'kommunekode'
 ),
 
 koder as (

@@ -8,18 +8,12 @@
 -- a year whose main delivery has not come yet (decision 10). Targets, baseline and index
 -- are added in fct_kriminalitet / baseline_2024, which both read this model (so they cannot disagree).
 --
--- Reports are counted per year, area and offence code first, while joining each report to its point's
--- areas, and only then spread over the code's groups: at national scale that is one pass over the
--- reports instead of storing a row per report, area and group.
-with anmeldelser as (
-    select
-        aar,
-        gerningskode,
-        kommunekode,
-        x_utm32,
-        y_utm32,
-        har_koordinat
-    from {{ ref('int_anmeldelser_dedupliceret') }}
+-- Reports are counted per year, area and offence code first (int_kriminalitet_koder, which joins each
+-- report to its point's areas and is refreshed by year: decision 62), and only then spread over the code's
+-- groups here: at national scale that is one pass over the reports instead of storing a row per report,
+-- area and group. This model reads only those small counts, so it is rebuilt whole on every run.
+with koder as (
+    select * from {{ ref('int_kriminalitet_koder') }}
 ),
 
 kode_grupper as (
@@ -62,56 +56,33 @@ raster as (
 ),
 
 -- Decision 1: the municipality counts every report with its kommunekode, placed or not
-kommune_koder as (
-    select
-        aar,
-        kommunekode,
-        gerningskode,
-        count(*) as antal,
-        count(*) filter (where not har_koordinat) as antal_uden_placering
-    from anmeldelser
-    group by all
-),
-
 kommune as (
     select
         kommune_koder.aar,
         omraader.omraade_kode,
         kode_grupper.gruppe,
-        cast(sum(kommune_koder.antal) as bigint) as antal_anmeldelser,
+        cast(sum(kommune_koder.antal_anmeldelser) as bigint) as antal_anmeldelser,
         cast(sum(kommune_koder.antal_uden_placering) as bigint) as antal_uden_placering
-    from kommune_koder
+    from koder as kommune_koder
     inner join omraader
         on
             omraader.niveau = 'kommune'
-            and cast(kommune_koder.kommunekode as varchar) = omraader.omraade_kode
+            and kommune_koder.omraade_kode = omraader.omraade_kode
     inner join kode_grupper on kommune_koder.gerningskode = kode_grupper.gerningskode
+    where kommune_koder.opgjort_efter = 'kommunekode'
     group by all
 ),
 
 -- lower levels: placed reports only, by the polygons containing their point
-placeret_koder as (
-    select
-        anmeldelser.aar,
-        steder.omraade_kode,
-        anmeldelser.gerningskode,
-        count(*) as antal
-    from anmeldelser
-    inner join {{ ref('int_gerningssteder_placeret') }} as steder
-        on
-            anmeldelser.x_utm32 = steder.x
-            and anmeldelser.y_utm32 = steder.y
-    group by all
-),
-
 placeret as (
     select
         placeret_koder.aar,
         placeret_koder.omraade_kode,
         kode_grupper.gruppe,
-        cast(sum(placeret_koder.antal) as bigint) as antal_anmeldelser
-    from placeret_koder
+        cast(sum(placeret_koder.antal_anmeldelser) as bigint) as antal_anmeldelser
+    from koder as placeret_koder
     inner join kode_grupper on placeret_koder.gerningskode = kode_grupper.gerningskode
+    where placeret_koder.opgjort_efter = 'placering'
     group by all
 ),
 

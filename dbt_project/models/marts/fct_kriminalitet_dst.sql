@@ -46,17 +46,19 @@ dst as (
     from pr_aar
 ),
 
--- reports per year, municipality and offence code (a few thousand rows, whatever the extract's size),
+-- reports per year, municipality and offence code (a few thousand rows, whatever the extract's size; counted
+-- once, by year, in int_kriminalitet_koder),
 -- with the code's STRAF11 top group from the mapping (seed gerningskoder, column straf11)
 anmeldelser as (
     select
         anmeldelser.aar,
-        cast(anmeldelser.kommunekode as varchar) as omraade_kode,
+        anmeldelser.omraade_kode,
         cast(anmeldelser.gerningskode as varchar) as gerningskode,
         cast(koder.straf11 as varchar) as straf11_gruppe,
-        count(anmeldelser.gerningskode) as antal
-    from {{ ref('int_anmeldelser_dedupliceret') }} as anmeldelser
+        sum(anmeldelser.antal_anmeldelser) filter (where anmeldelser.gerningskode is not null) as antal
+    from {{ ref('int_kriminalitet_koder') }} as anmeldelser
     left join {{ ref('gerningskoder') }} as koder on anmeldelser.gerningskode = koder.gerningskode
+    where anmeldelser.opgjort_efter = 'kommunekode'
     group by all
 ),
 

@@ -23,5 +23,6 @@ select
         kommunekode, x_utm32, y_utm32
     ) as indhold_hash,
     kildefil,
+    kilde_sha256,
     kildelinje
 from kilde
