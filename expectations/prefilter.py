@@ -100,10 +100,56 @@ def _might_fail(cls_name: str, kwargs: dict, types: dict[str, str]) -> str | Non
     return None
 
 
-def candidate_filter(suite: Suite, present: set[str], types: dict[str, str]) -> str | None:
-    """The filter (a QUALIFY clause) keeping the candidate rows, or None when the suite must be validated whole."""
-    preds = [f"kildelinje <= {SAMPLE_LINES}"]
-    for cls_name, kwargs, *_ in suite.expectations:
+def _over_other_rows(sql: str) -> bool:
+    """A derived rule whose value on a row depends on other rows (a subquery or a window)."""
+    low = " ".join(sql.lower().split())
+    return "select" in low or " over (" in low or " over(" in low
+
+
+def new_rows_sql(new_files: list[str]) -> str:
+    """True on the rows of the given files (the files a refresh validates)."""
+    return f"kildefil in ({', '.join(_sql_literal(f) for f in new_files)})" if new_files else "false"
+
+
+def _only_new(cls_name: str, kwargs: dict, severity: str, pred: str, suite: Suite, present: set[str],
+              new: str) -> str:
+    """`pred` narrowed to what a refresh must look at, when every other file already passed the suite.
+
+    A row rule: the new files' rows. A uniqueness rule: the keys a new row has (with every row of those
+    keys, old or new). A derived rule over other rows: with a scope, the scope's keys a new row touches;
+    without one, the whole table. Warnings, and the distinct-value rules (which a removed file can
+    break), are always evaluated on the whole table.
+    """
+    if severity != "error" or cls_name in ("ExpectColumnDistinctValuesToContainSet",
+                                           "ExpectColumnDistinctValuesToEqualSet"):
+        return pred
+    if cls_name in ("ExpectColumnValuesToBeUnique", "ExpectCompoundColumnsToBeUnique"):
+        key = ", ".join(f'"{k}"' for k in kwargs.get("column_list", [kwargs.get("column")]))
+        return f"{pred} and bool_or({new}) over (partition by {key})"
+    column = kwargs.get("column")
+    if column in suite.derived and _over_other_rows(derived_sql(suite.derived[column])[1]):
+        scope = suite.scopes.get(column)
+        if not scope or not set(scope) <= present:
+            return pred
+        key = ", ".join(f'"{k}"' for k in scope)
+        return f"{pred} and ({key}) in (select {key} from {suite.table} where {new})"
+    return f"{pred} and {new}"
+
+
+def candidate_filter(suite: Suite, present: set[str], types: dict[str, str],
+                     new_files: list[str] | None = None) -> str | None:
+    """The filter (a QUALIFY clause) keeping the candidate rows, or None when the suite must be validated whole.
+
+    With `new_files` (a refresh: every other file of the table passed this suite before), only the
+    candidates a new file's rows can make (see _only_new), and the first lines of the new files and of
+    one old file (so column types are always seen).
+    """
+    new = None if new_files is None else new_rows_sql(new_files)
+    first = f"kildelinje <= {SAMPLE_LINES}"
+    if new is not None:
+        first += f" and ({new} or kildefil = (select min(kildefil) from {suite.table}))"
+    preds = [f"({first})"]
+    for cls_name, kwargs, severity, *_ in suite.expectations:
         cols = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
         cols += [] if cls_name == "ExpectTableColumnsToMatchSet" else list(kwargs.get("column_list", []))
         if any(col not in present for col in cols):
@@ -112,15 +158,21 @@ def candidate_filter(suite: Suite, present: set[str], types: dict[str, str]) -> 
         if pred is None:
             return None
         if pred != "false":
-            preds.append(f"({pred})")
+            pred = f"({pred})"
+            if new is not None:
+                pred = f"({_only_new(cls_name, kwargs, severity, pred, suite, present, new)})"
+            preds.append(pred)
     return " or ".join(preds)
 
 
-def read_table(con, suite: Suite):
+def read_table(con, suite: Suite, new_files: list[str] | None = None):
     """The suite's columns (those that exist) and derived columns as a pandas frame, in file order.
 
     Returns (frame, has_lineage, problems, rows): problems name what could not be read, reported as errors;
     rows is the table's row count (the frame may hold only the candidate rows of a large table).
+    With `new_files` (a refresh, expectations/record.py), the rows those files' rows can make fail: of a
+    large table their candidates, of a small one all their rows, plus the candidates of the rules over
+    the whole table.
     """
     schema, name = suite.schema, suite.name
     existing = [
@@ -157,13 +209,20 @@ def read_table(con, suite: Suite):
         return con.execute(f"select * from (select {columns} from {suite.table}) {clause} {where}{order}").df()
 
     frame = None
-    if has_lineage and rows > CANDIDATE_ROWS_FROM:
-        where = candidate_filter(suite, set(select) | set(suite.derived), types)
-        if where is not None:
-            try:
-                frame = read(cols, where)
-            except Exception:  # e.g. a derived rule that cannot be computed: the whole table, below, says why
-                frame = None
+    present = set(select) | set(suite.derived)
+    if has_lineage and new_files is not None:
+        where = candidate_filter(suite, present, types, new_files)
+        if where is not None and rows <= CANDIDATE_ROWS_FROM:
+            where = f"({new_rows_sql(new_files)}) or {where}"
+    elif has_lineage and rows > CANDIDATE_ROWS_FROM:
+        where = candidate_filter(suite, present, types)
+    else:
+        where = None
+    if where is not None:
+        try:
+            frame = read(cols, where)
+        except Exception:  # e.g. a derived rule that cannot be computed: the whole table, below, says why
+            frame = None
     if frame is None:
         try:
             frame = read(cols, None)
