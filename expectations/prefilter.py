@@ -111,8 +111,28 @@ def new_rows_sql(new_files: list[str]) -> str:
     return f"kildefil in ({', '.join(_sql_literal(f) for f in new_files)})" if new_files else "false"
 
 
+def _scope_usable(suite: Suite, column: str | None, present: set[str], scoped: bool) -> tuple[str, ...] | None:
+    scope = suite.scopes.get(column) if scoped and column else None
+    return scope if scope and set(scope) <= present else None
+
+
+def _in_scope(suite: Suite, scope: tuple[str, ...], new: str) -> str:
+    key = ", ".join(f'"{k}"' for k in scope)
+    return f"({key}) in (select {key} from {suite.table} where {new})"
+
+
+def scoped_derived(suite: Suite, name: str, new: str) -> str:
+    """A scoped derived rule evaluated against the rows of the keys a new row touches only (every row of
+    the table with such a key, old or new). A row of another key keeps the value it had when the table
+    passed, true: nothing it depends on changed (no file was removed, see read_table)."""
+    scope = suite.scopes[name]
+    sql = derived_sql(suite.derived[name])[1]
+    touched = f"(select * from {suite.table} where {_in_scope(suite, scope, new)}) as i_scope"
+    return f"case when {_in_scope(suite, scope, new)} then ({sql.replace(suite.table, touched)}) else true end"
+
+
 def _only_new(cls_name: str, kwargs: dict, severity: str, pred: str, suite: Suite, present: set[str],
-              new: str) -> str:
+              new: str, scoped: bool = True) -> str:
     """`pred` narrowed to what a refresh must look at, when every other file already passed the suite.
 
     A row rule: the new files' rows. A uniqueness rule: the keys a new row has (with every row of those
@@ -128,16 +148,13 @@ def _only_new(cls_name: str, kwargs: dict, severity: str, pred: str, suite: Suit
         return f"{pred} and bool_or({new}) over (partition by {key})"
     column = kwargs.get("column")
     if column in suite.derived and _over_other_rows(derived_sql(suite.derived[column])[1]):
-        scope = suite.scopes.get(column)
-        if not scope or not set(scope) <= present:
-            return pred
-        key = ", ".join(f'"{k}"' for k in scope)
-        return f"{pred} and ({key}) in (select {key} from {suite.table} where {new})"
+        scope = _scope_usable(suite, column, present, scoped)
+        return pred if scope is None else f"{pred} and {_in_scope(suite, scope, new)}"
     return f"{pred} and {new}"
 
 
 def candidate_filter(suite: Suite, present: set[str], types: dict[str, str],
-                     new_files: list[str] | None = None) -> str | None:
+                     new_files: list[str] | None = None, scoped: bool = True) -> str | None:
     """The filter (a QUALIFY clause) keeping the candidate rows, or None when the suite must be validated whole.
 
     With `new_files` (a refresh: every other file of the table passed this suite before), only the
@@ -160,19 +177,20 @@ def candidate_filter(suite: Suite, present: set[str], types: dict[str, str],
         if pred != "false":
             pred = f"({pred})"
             if new is not None:
-                pred = f"({_only_new(cls_name, kwargs, severity, pred, suite, present, new)})"
+                pred = f"({_only_new(cls_name, kwargs, severity, pred, suite, present, new, scoped)})"
             preds.append(pred)
     return " or ".join(preds)
 
 
-def read_table(con, suite: Suite, new_files: list[str] | None = None):
+def read_table(con, suite: Suite, new_files: list[str] | None = None, files_removed: bool = False):
     """The suite's columns (those that exist) and derived columns as a pandas frame, in file order.
 
     Returns (frame, has_lineage, problems, rows): problems name what could not be read, reported as errors;
     rows is the table's row count (the frame may hold only the candidate rows of a large table).
     With `new_files` (a refresh, expectations/record.py), the rows those files' rows can make fail: of a
     large table their candidates, of a small one all their rows, plus the candidates of the rules over
-    the whole table.
+    the whole table. A scoped derived rule is then computed for the touched keys only, unless a file was
+    removed (`files_removed`: a removed row could change a key's value, so the whole table).
     """
     schema, name = suite.schema, suite.name
     existing = [
@@ -188,7 +206,15 @@ def read_table(con, suite: Suite, new_files: list[str] | None = None):
     wanted = [c for c in mentioned_columns(suite) if c not in suite.derived]
     has_lineage = all(c in existing for c in LINEAGE)
     select = [c for c in dict.fromkeys(wanted + (list(LINEAGE) if has_lineage else [])) if c in existing]
-    derived = [f'coalesce(({derived_sql(v)[1]}), false) as "{k}"' for k, v in suite.derived.items()]
+    scoped = new_files is not None and not files_removed
+    new = new_rows_sql(new_files or [])
+
+    def value(name: str, sql) -> str:
+        if scoped and _scope_usable(suite, name, set(existing), True):
+            return scoped_derived(suite, name, new)
+        return derived_sql(sql)[1]
+
+    derived = [f'coalesce(({value(k, v)}), false) as "{k}"' for k, v in suite.derived.items()]
     order = " order by kildefil, kildelinje" if has_lineage else ""
     cols = ", ".join([f'"{c}"' for c in select] + derived) or "1 as _leer"
     problems: list[str] = []
@@ -211,7 +237,7 @@ def read_table(con, suite: Suite, new_files: list[str] | None = None):
     frame = None
     present = set(select) | set(suite.derived)
     if has_lineage and new_files is not None:
-        where = candidate_filter(suite, present, types, new_files)
+        where = candidate_filter(suite, present, types, new_files, scoped)
         if where is not None and rows <= CANDIDATE_ROWS_FROM:
             where = f"({new_rows_sql(new_files)}) or {where}"
     elif has_lineage and rows > CANDIDATE_ROWS_FROM:

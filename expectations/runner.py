@@ -92,7 +92,8 @@ def validate_tables(
                 results[table] = TableResult(table, recorded.rows, [Outcome(**o) for o in recorded.outcomes],
                                              mode, 0, [], None, {"plan": planned - started})
                 continue
-            read = read_table(con, suite) if new_files is None else read_table(con, suite, new_files)
+            removed = mode == "new_files" and bool(set(records[table].files) - set(facts["files"]))
+            read = read_table(con, suite) if new_files is None else read_table(con, suite, new_files, removed)
             frames[table] = (*read, facts)
             frame, rows = read[0], read[3]
             results[table] = TableResult(table, rows, [], mode, 0 if frame is None else len(frame), new_files or [],
