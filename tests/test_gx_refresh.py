@@ -205,3 +205,62 @@ def test_data_docs_keep_the_pages_of_tables_not_validated_again(police, tmp_path
     assert set(newest_results(docs)) == {"raw.police", "raw.survey_kk"}
     index = write_docs_index(tmp_path, {"docs": "Rå"}).read_text()
     assert "raw.survey_kk" in index and "raw.police" in index
+
+
+def _check_evaluations(warehouse: Path) -> dict[tuple[str, str], object]:
+    """The newest run's GX check evaluations, by (table, check), from the warehouse's Dagster instance."""
+    instance = dg.DagsterInstance.from_config(str(warehouse / ".dagster"))
+    try:
+        [run] = instance.get_runs(limit=1)
+        records = instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+        found = {}
+        for record in records:
+            evaluation = record.dagster_event.event_specific_data
+            if evaluation.check_name.startswith("gx_"):
+                found[(evaluation.asset_key.path[-1], evaluation.check_name)] = evaluation
+        return found
+    finally:
+        instance.dispose()
+
+
+def test_second_run_on_an_unchanged_inbox_validates_nothing_and_reports_every_check(tmp_path):
+    import samplegen
+    from orchestration.cli import main
+
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
+    samplegen.generate(inbox, years=(2024, 2025), scale=0.05, gz=False)
+    assert main(["run", "--inbox", str(inbox), "--warehouse", str(warehouse)]) == 0
+    first = _check_evaluations(warehouse)
+    assert first[("police", "gx_kontrakt")].metadata["validering"].value == "all"
+    with duckdb.connect(str(warehouse / "tryghed.duckdb"), read_only=True) as con:
+        assert "raw.police" in read_records(con) and "marts.fct_tryghed" in read_records(con)
+
+    assert main(["run", "--inbox", str(inbox), "--warehouse", str(warehouse)]) == 0
+    second = _check_evaluations(warehouse)
+    assert second.keys() == first.keys()
+    for key, evaluation in second.items():
+        assert evaluation.passed == first[key].passed, key
+        if key[0] in ("police", "survey_kk", "geo_omraader"):  # raw tables: nothing validated again
+            assert evaluation.metadata["validering"].value == "unchanged", key
+            assert evaluation.metadata["validerede_raekker"].value == 0, key
+            assert evaluation.metadata["dagster/row_count"].value == first[key].metadata["dagster/row_count"].value
+    assert second[("police", "gx_kontrakt")].passed
+
+    # a new file delivers a journal number of the 2025 delivery again, same delivery date, other offence:
+    # the loaders accept it (unique within a file), the suite's whole-history rule does not
+    bad = inbox / "police" / "anmeldelser_2025_ekstra.csv"
+    header, line2 = (inbox / "police" / "anmeldelser_2025.csv").read_text(encoding="utf-8").split("\n")[:2]
+    fields = line2.split(";")
+    fields[4] = "1390" if fields[4] != "1390" else "1260"
+    bad.write_text(f"{header}\n{';'.join(fields)}\n", encoding="utf-8")
+    assert main(["run", "--inbox", str(inbox), "--warehouse", str(warehouse)]) == 1
+    third = _check_evaluations(warehouse)
+    contract = third[("police", "gx_kontrakt")]
+    assert not contract.passed and contract.metadata["validering"].value == "new_files"
+    assert contract.metadata["validerede_raekker"].value < first[("police", "gx_kontrakt")].metadata[
+        "validerede_raekker"].value
+    [failure] = contract.metadata["failures"].value
+    assert (failure["file"], failure["line"], failure["column"], failure["unexpected"]) == (
+        "police/anmeldelser_2025.csv", 2, "journalnr", 2)
+    full = validate_tables(warehouse / "tryghed.duckdb", ["raw.police"], use_record=False)["raw.police"]
+    assert [o.description for o in full.errors] == [failure["message"]]
