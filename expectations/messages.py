@@ -13,7 +13,10 @@ from expectations.results import Outcome
 from expectations.suites import Suite
 
 
-def outcome(evr, entry: tuple, suite: Suite, headers: dict[str, str], frame=None) -> Outcome:
+def outcome(evr, entry: tuple, suite: Suite, headers: dict[str, str], frame=None,
+            facts: dict | None = None) -> Outcome:
+    """One expectation's result in words. `facts` are the whole table's (`rows`, `files`), for the advice
+    that names them when the frame holds only some rows (candidate rows, a refresh's new files)."""
     cls_name, kwargs, severity = entry[:3]
     kind = evr.expectation_config.type
     column = kwargs.get("column") or kwargs.get("column_A") or (kwargs.get("column_list") or [None])[-1]
@@ -61,7 +64,7 @@ def outcome(evr, entry: tuple, suite: Suite, headers: dict[str, str], frame=None
     if derived and kwargs["column"] != column:
         note = f"{note}; rule {kwargs['column']}" if note != f"rule {kwargs['column']}" else note
     reason = f"{kind} failed ({', '.join(detail) or 'no details'})" + (f" [{note}]" if note else "")
-    advice = _advice(entry, suite, frame, count, res)
+    advice = _advice(entry, suite, frame, count, res, facts)
     if advice is not None:
         return Outcome(kind, header, severity, check_name(entry), False, count, advice, kildefil, kildelinje,
                        advice)
@@ -127,7 +130,7 @@ ADVICE = {
 }
 
 
-def _advice(entry: tuple, suite: Suite, frame, count, res: dict) -> str | None:
+def _advice(entry: tuple, suite: Suite, frame, count, res: dict, facts: dict | None = None) -> str | None:
     note = entry[3] if len(entry) > 3 else None
     if note not in ADVICE:
         return None
@@ -135,7 +138,7 @@ def _advice(entry: tuple, suite: Suite, frame, count, res: dict) -> str | None:
     column = kwargs.get("column")
     values = ""
     try:
-        values = _numbers_behind(note, kwargs, suite, frame, res)
+        values = _numbers_behind(note, kwargs, suite, frame, res, facts)
     except Exception:  # the wording must never fail a validation
         values = ""
     return ADVICE[note].format(source=_SOURCE_NAMES.get(suite.table, suite.table), count=_n(count),
@@ -147,15 +150,18 @@ def _n(count) -> str:
     return "?" if count is None else f"{count:,}".replace(",", ".")
 
 
-def _numbers_behind(note: str, kwargs: dict, suite: Suite, frame, res: dict) -> str:
+def _numbers_behind(note: str, kwargs: dict, suite: Suite, frame, res: dict, facts: dict | None = None) -> str:
     """The values and counts a person needs: unmapped codes with their counts, the files, the areas."""
     column = kwargs.get("column")
     if frame is None or column not in frame:
         return ""
     if note == "koebenhavn_mangler":
         files = sorted(frame["kildefil"].dropna().unique()) if "kildefil" in frame else []
+        rows = len(frame)
+        if facts and facts.get("files") is not None:
+            files, rows = sorted(facts["files"]), facts["rows"]
         areas = sorted(str(v) for v in frame[column].dropna().unique())
-        found = f" – filen {', '.join(files[:3])} har {_n(len(frame))} rækker" if files else " – tabellen er tom"
+        found = f" – filen {', '.join(files[:3])} har {_n(rows)} rækker" if files else " – tabellen er tom"
         if areas:
             found += f" for områderne {', '.join(areas[:5])}" + (" …" if len(areas) > 5 else "")
         return found

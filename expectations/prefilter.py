@@ -100,10 +100,73 @@ def _might_fail(cls_name: str, kwargs: dict, types: dict[str, str]) -> str | Non
     return None
 
 
-def candidate_filter(suite: Suite, present: set[str], types: dict[str, str]) -> str | None:
-    """The filter (a QUALIFY clause) keeping the candidate rows, or None when the suite must be validated whole."""
-    preds = [f"kildelinje <= {SAMPLE_LINES}"]
-    for cls_name, kwargs, *_ in suite.expectations:
+def _over_other_rows(sql: str) -> bool:
+    """A derived rule whose value on a row depends on other rows (a subquery or a window)."""
+    low = " ".join(sql.lower().split())
+    return "select" in low or " over (" in low or " over(" in low
+
+
+def new_rows_sql(new_files: list[str]) -> str:
+    """True on the rows of the given files (the files a refresh validates)."""
+    return f"kildefil in ({', '.join(_sql_literal(f) for f in new_files)})" if new_files else "false"
+
+
+def _scope_usable(suite: Suite, column: str | None, present: set[str], scoped: bool) -> tuple[str, ...] | None:
+    scope = suite.scopes.get(column) if scoped and column else None
+    return scope if scope and set(scope) <= present else None
+
+
+def _in_scope(suite: Suite, scope: tuple[str, ...], new: str) -> str:
+    key = ", ".join(f'"{k}"' for k in scope)
+    return f"({key}) in (select {key} from {suite.table} where {new})"
+
+
+def scoped_derived(suite: Suite, name: str, new: str) -> str:
+    """A scoped derived rule evaluated against the rows of the keys a new row touches only (every row of
+    the table with such a key, old or new). A row of another key keeps the value it had when the table
+    passed, true: nothing it depends on changed (no file was removed, see read_table)."""
+    scope = suite.scopes[name]
+    sql = derived_sql(suite.derived[name])[1]
+    touched = f"(select * from {suite.table} where {_in_scope(suite, scope, new)}) as i_scope"
+    return f"case when {_in_scope(suite, scope, new)} then ({sql.replace(suite.table, touched)}) else true end"
+
+
+def _only_new(cls_name: str, kwargs: dict, severity: str, pred: str, suite: Suite, present: set[str],
+              new: str, scoped: bool = True) -> str:
+    """`pred` narrowed to what a refresh must look at, when every other file already passed the suite.
+
+    A row rule: the new files' rows. A uniqueness rule: the keys a new row has (with every row of those
+    keys, old or new). A derived rule over other rows: with a scope, the scope's keys a new row touches;
+    without one, the whole table. Warnings, and the distinct-value rules (which a removed file can
+    break), are always evaluated on the whole table.
+    """
+    if severity != "error" or cls_name in ("ExpectColumnDistinctValuesToContainSet",
+                                           "ExpectColumnDistinctValuesToEqualSet"):
+        return pred
+    if cls_name in ("ExpectColumnValuesToBeUnique", "ExpectCompoundColumnsToBeUnique"):
+        key = ", ".join(f'"{k}"' for k in kwargs.get("column_list", [kwargs.get("column")]))
+        return f"{pred} and bool_or({new}) over (partition by {key})"
+    column = kwargs.get("column")
+    if column in suite.derived and _over_other_rows(derived_sql(suite.derived[column])[1]):
+        scope = _scope_usable(suite, column, present, scoped)
+        return pred if scope is None else f"{pred} and {_in_scope(suite, scope, new)}"
+    return f"{pred} and {new}"
+
+
+def candidate_filter(suite: Suite, present: set[str], types: dict[str, str],
+                     new_files: list[str] | None = None, scoped: bool = True) -> str | None:
+    """The filter (a QUALIFY clause) keeping the candidate rows, or None when the suite must be validated whole.
+
+    With `new_files` (a refresh: every other file of the table passed this suite before), only the
+    candidates a new file's rows can make (see _only_new), and the first lines of the new files and of
+    one old file (so column types are always seen).
+    """
+    new = None if new_files is None else new_rows_sql(new_files)
+    first = f"kildelinje <= {SAMPLE_LINES}"
+    if new is not None:
+        first += f" and ({new} or kildefil = (select min(kildefil) from {suite.table}))"
+    preds = [f"({first})"]
+    for cls_name, kwargs, severity, *_ in suite.expectations:
         cols = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
         cols += [] if cls_name == "ExpectTableColumnsToMatchSet" else list(kwargs.get("column_list", []))
         if any(col not in present for col in cols):
@@ -112,15 +175,22 @@ def candidate_filter(suite: Suite, present: set[str], types: dict[str, str]) -> 
         if pred is None:
             return None
         if pred != "false":
-            preds.append(f"({pred})")
+            pred = f"({pred})"
+            if new is not None:
+                pred = f"({_only_new(cls_name, kwargs, severity, pred, suite, present, new, scoped)})"
+            preds.append(pred)
     return " or ".join(preds)
 
 
-def read_table(con, suite: Suite):
+def read_table(con, suite: Suite, new_files: list[str] | None = None, files_removed: bool = False):
     """The suite's columns (those that exist) and derived columns as a pandas frame, in file order.
 
     Returns (frame, has_lineage, problems, rows): problems name what could not be read, reported as errors;
     rows is the table's row count (the frame may hold only the candidate rows of a large table).
+    With `new_files` (a refresh, expectations/record.py), the rows those files' rows can make fail: of a
+    large table their candidates, of a small one all their rows, plus the candidates of the rules over
+    the whole table. A scoped derived rule is then computed for the touched keys only, unless a file was
+    removed (`files_removed`: a removed row could change a key's value, so the whole table).
     """
     schema, name = suite.schema, suite.name
     existing = [
@@ -136,7 +206,15 @@ def read_table(con, suite: Suite):
     wanted = [c for c in mentioned_columns(suite) if c not in suite.derived]
     has_lineage = all(c in existing for c in LINEAGE)
     select = [c for c in dict.fromkeys(wanted + (list(LINEAGE) if has_lineage else [])) if c in existing]
-    derived = [f'coalesce(({derived_sql(v)[1]}), false) as "{k}"' for k, v in suite.derived.items()]
+    scoped = new_files is not None and not files_removed
+    new = new_rows_sql(new_files or [])
+
+    def value(name: str, sql) -> str:
+        if scoped and _scope_usable(suite, name, set(existing), True):
+            return scoped_derived(suite, name, new)
+        return derived_sql(sql)[1]
+
+    derived = [f'coalesce(({value(k, v)}), false) as "{k}"' for k, v in suite.derived.items()]
     order = " order by kildefil, kildelinje" if has_lineage else ""
     cols = ", ".join([f'"{c}"' for c in select] + derived) or "1 as _leer"
     problems: list[str] = []
@@ -157,13 +235,20 @@ def read_table(con, suite: Suite):
         return con.execute(f"select * from (select {columns} from {suite.table}) {clause} {where}{order}").df()
 
     frame = None
-    if has_lineage and rows > CANDIDATE_ROWS_FROM:
-        where = candidate_filter(suite, set(select) | set(suite.derived), types)
-        if where is not None:
-            try:
-                frame = read(cols, where)
-            except Exception:  # e.g. a derived rule that cannot be computed: the whole table, below, says why
-                frame = None
+    present = set(select) | set(suite.derived)
+    if has_lineage and new_files is not None:
+        where = candidate_filter(suite, present, types, new_files, scoped)
+        if where is not None and rows <= CANDIDATE_ROWS_FROM:
+            where = f"({new_rows_sql(new_files)}) or {where}"
+    elif has_lineage and rows > CANDIDATE_ROWS_FROM:
+        where = candidate_filter(suite, present, types)
+    else:
+        where = None
+    if where is not None:
+        try:
+            frame = read(cols, where)
+        except Exception:  # e.g. a derived rule that cannot be computed: the whole table, below, says why
+            frame = None
     if frame is None:
         try:
             frame = read(cols, None)

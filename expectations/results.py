@@ -29,6 +29,14 @@ class TableResult:
     table: str
     rows: int
     outcomes: list[Outcome] = field(default_factory=list)
+    # how it was validated: "all" (every row, or a large table's candidate rows), "new_files" (a refresh:
+    # the rows new and changed files can make fail, expectations/record.py) or "unchanged" (nothing
+    # changed since it passed: the recorded outcomes)
+    mode: str = "all"
+    validated_rows: int = 0  # the rows Great Expectations saw
+    new_files: list[str] = field(default_factory=list)
+    record: dict | None = None  # what to record if it passed (expectations/record.py), None: nothing to record
+    seconds: dict[str, float] = field(default_factory=dict)  # where the time went (read, gx, ...)
 
     @property
     def errors(self) -> list[Outcome]:

@@ -10,6 +10,9 @@ connections are never held up.
 from __future__ import annotations
 
 import logging
+import shutil
+import time
+from dataclasses import asdict
 from pathlib import Path
 
 from assets.foundation.database import connect
@@ -18,6 +21,7 @@ from assets.ingest.raw_schema import RAW_TABLES
 from expectations.messages import outcome
 from expectations.naming import CONTRACT_CHECK, check_name
 from expectations.prefilter import LINEAGE, read_table
+from expectations.record import content, files_of, fingerprint, read_records, table_comment
 from expectations.results import Outcome, TableResult
 from expectations.suites import SUITES, Suite, resolve
 
@@ -30,32 +34,96 @@ def _file_headers(table: str) -> dict[str, str]:
     return {}
 
 
+# where the last call's time went, beyond each table's own (TableResult.seconds): the worker reports it
+LAST_TIMINGS: dict[str, float] = {}
+
+
+def _plan(con, table: str, suite: Suite, recorded, use_record: bool):
+    """What to validate of one table: "unchanged" (the recorded outcomes), "new_files" or "all"."""
+    fp = fingerprint(suite, table_comment(con, table))
+    try:
+        files = files_of(con, table)
+    except Exception:  # a missing table: validated (and reported) below
+        files = None
+    identity = content(con, suite, files) if use_record else None
+    record = None
+    if identity is not None and (files is not None or not suite.table.startswith("raw.")):
+        record = {"table": table, "fingerprint": fp, "content": identity,
+                  "files": {f: sha for f, (sha, _) in (files or {}).items()}}
+    facts = None if files is None else {"rows": sum(n for _, n in files.values()), "files": list(files)}
+    if recorded is None or recorded.fingerprint != fp:
+        return "all", None, record, facts
+    if identity is not None and recorded.content == identity:
+        return "unchanged", None, record, facts
+    if files is None:
+        return "all", None, record, facts
+    return "new_files", sorted(f for f, (sha, _) in files.items() if recorded.files.get(f) != sha), record, facts
+
+
 def validate_tables(
     database: Path, tables: list[str], docs_dir: Path | None = None, suites: dict[str, Suite] | None = None,
-    thresholds: dict | None = None,
+    thresholds: dict | None = None, use_record: bool = True,
 ) -> dict[str, TableResult]:
     """Validate the named tables (`raw.police`, `marts.fct_tryghed`, ...) against their suites in one context.
 
     `thresholds` are the run's (Settings.thresholds; default: the documented defaults); the suites'
     placeholders take them and the dbt seeds' values here. Data Docs are (re)built into `docs_dir` when
-    given. Returns one TableResult per table.
+    given. With `use_record`, what the record (expectations/record.py) says already passed is not
+    validated again: an unchanged table gets its recorded outcomes, a raw table with new or changed files
+    is validated on what those files' rows can make fail. Returns one TableResult per table; each passing
+    one carries in `record` what the caller records (the worker's database connection is read-only).
     """
+    clock = time.perf_counter()
+    LAST_TIMINGS.clear()
+    thresholds = Settings().thresholds() if thresholds is None else thresholds  # the documented defaults
+    suites = {t: resolve(s, thresholds) for t, s in (suites or SUITES).items() if t in tables}
+    results: dict[str, TableResult] = {}
+    frames = {}
+
+    with connect(database, read_only=True) as con:
+        records = read_records(con) if use_record else {}
+        for table in tables:
+            started = time.perf_counter()
+            suite = suites[table]
+            mode, new_files, record, facts = _plan(con, table, suite, records.get(table), use_record)
+            planned = time.perf_counter()
+            if mode == "unchanged":
+                recorded = records[table]
+                results[table] = TableResult(table, recorded.rows, [Outcome(**o) for o in recorded.outcomes],
+                                             mode, 0, [], None, {"plan": planned - started})
+                continue
+            removed = mode == "new_files" and bool(set(records[table].files) - set(facts["files"]))
+            read = read_table(con, suite) if new_files is None else read_table(con, suite, new_files, removed)
+            frames[table] = (*read, facts)
+            frame, rows = read[0], read[3]
+            results[table] = TableResult(table, rows, [], mode, 0 if frame is None else len(frame), new_files or [],
+                                         record, {"plan": planned - started, "read": time.perf_counter() - planned})
+    LAST_TIMINGS["read"] = time.perf_counter() - clock
+    if not frames:
+        LAST_TIMINGS["total"] = time.perf_counter() - clock
+        return results  # nothing changed: no context, no Data Docs rebuild (the site shows these results)
+
     import great_expectations as gx
     import great_expectations.expectations as gxe
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    thresholds = Settings().thresholds() if thresholds is None else thresholds  # the documented defaults
-    suites = {t: resolve(s, thresholds) for t, s in (suites or SUITES).items() if t in tables}
+    clock_gx = time.perf_counter()
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    replayed = [t for t in tables if t not in frames]
     if docs_dir is not None:
         Path(docs_dir).mkdir(parents=True, exist_ok=True)
+        index_builder = {"class_name": "DefaultSiteIndexBuilder"}
+        if replayed:  # keep the pages of the tables not validated again; the validated ones' are replaced
+            index_builder = {"class_name": "KeepingSiteIndexBuilder", "module_name": "expectations.gx_docs"}
+            for table in frames:
+                shutil.rmtree(Path(docs_dir, "validations", *table.split(".", 1)), ignore_errors=True)
         context.add_data_docs_site(
             "kvalitet",
             {
                 "class_name": "SiteBuilder",
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                "site_index_builder": index_builder,
                 "store_backend": {
                     "class_name": "TupleFilesystemStoreBackend",
                     "base_directory": str(docs_dir),
@@ -63,16 +131,13 @@ def validate_tables(
             },
         )
     datasources: dict[str, object] = {}
-    results: dict[str, TableResult] = {}
+    LAST_TIMINGS["context"] = time.perf_counter() - clock_gx
 
-    with connect(database, read_only=True) as con:
-        frames = {t: read_table(con, suites[t]) for t in tables}
-
-    for table in tables:
+    for table in frames:
+        started = time.perf_counter()
         suite = suites[table]
-        frame, has_lineage, problems, rows = frames[table]
-        result = TableResult(table, rows)
-        results[table] = result
+        frame, has_lineage, problems, rows, facts = frames[table]
+        result = results[table]
         for problem in problems:
             result.outcomes.append(Outcome("read_table", None, "error", CONTRACT_CHECK, False, None, problem))
         if frame is None:
@@ -103,8 +168,17 @@ def validate_tables(
         headers = _file_headers(table)
         for evr in sorted(run.results, key=lambda r: r.expectation_config.meta["nr"]):
             entry = suite.expectations[evr.expectation_config.meta["nr"]]
-            result.outcomes.append(outcome(evr, entry, suite, headers, frame))
+            result.outcomes.append(outcome(evr, entry, suite, headers, frame, facts))
+        result.seconds["gx"] = time.perf_counter() - started
+        if result.record is not None:
+            result.record = {**result.record, "rows": rows, "outcomes": [asdict(o) for o in result.outcomes]}
 
+    for result in results.values():  # a failing table records nothing (its files are validated again)
+        if not result.passed:
+            result.record = None
     if docs_dir is not None:
+        started = time.perf_counter()
         context.build_data_docs(site_names=["kvalitet"])
+        LAST_TIMINGS["docs"] = time.perf_counter() - started
+    LAST_TIMINGS["total"] = time.perf_counter() - clock
     return results

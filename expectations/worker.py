@@ -20,6 +20,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 import traceback
 from dataclasses import asdict
 from pathlib import Path
@@ -36,6 +37,7 @@ class ValidationWorker:
     _lock = threading.Lock()
 
     def __init__(self, log_dir: Path | None = None) -> None:
+        self.last_timings: dict[str, float] = {}
         self.log_path = Path(log_dir) / "gx_worker.log" if log_dir else None
         if self.log_path is not None:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -65,10 +67,13 @@ class ValidationWorker:
             return cls._current
 
     def validate(self, database: Path, tables: list[str], docs_dir: Path | None,
-                 thresholds: dict | None = None) -> dict[str, TableResult]:
+                 thresholds: dict | None = None, record: bool = True) -> dict[str, TableResult]:
+        """The tables' results. With `record`, what expectations/record.py says passed is not validated
+        again; `last_timings` then says where the time went (in the worker, and the whole round trip)."""
         request = {"database": str(database), "tables": tables, "docs_dir": str(docs_dir) if docs_dir else None,
-                   "thresholds": thresholds or {}}
+                   "thresholds": thresholds or {}, "record": record}
         with self._lock:
+            sent = time.perf_counter()
             try:
                 self.process.stdin.write(json.dumps(request) + "\n")
                 self.process.stdin.flush()
@@ -82,8 +87,9 @@ class ValidationWorker:
             trace = answer.get("traceback") or ""
             where = f" (the worker's log: {self.log_path})" if self.log_path else ""
             raise ValidationError(f"{answer['error']}{where}\n\nThe worker's traceback:\n{trace}")
+        self.last_timings = {**answer.get("timings", {}), "round_trip": time.perf_counter() - sent}
         return {
-            table: TableResult(r["table"], r["rows"], [Outcome(**o) for o in r["outcomes"]])
+            table: TableResult(**{**r, "outcomes": [Outcome(**o) for o in r["outcomes"]]})
             for table, r in answer["results"].items()
         }
 
@@ -102,22 +108,31 @@ def prewarm(log_dir: Path | None = None) -> None:
 
 
 def serve() -> None:
+    begun = time.perf_counter()
     protocol = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # anything GX prints goes to stderr, never into the protocol
     sys.stdout = sys.stderr
     import great_expectations  # noqa: F401  (the expensive part, before the first request)
 
-    from expectations.runner import validate_tables
+    from expectations import runner
 
+    ready = time.perf_counter() - begun
+    print(f"gx worker: Great Expectations imported in {ready:.1f} s", file=sys.stderr, flush=True)
     for line in sys.stdin:
         request = json.loads(line)
+        received = time.perf_counter()
         try:
-            results = validate_tables(
+            results = runner.validate_tables(
                 Path(request["database"]), request["tables"],
                 Path(request["docs_dir"]) if request["docs_dir"] else None,
-                thresholds=request.get("thresholds"),
+                thresholds=request.get("thresholds"), use_record=request.get("record", True),
             )
-            answer = {"ok": True, "results": {t: asdict(r) for t, r in results.items()}}
+            timings = {"gx_import": ready, **runner.LAST_TIMINGS, "worker": time.perf_counter() - received}
+            print("gx worker: " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()) + "; "
+                  + "; ".join(f"{t} {r.mode} {r.validated_rows}/{r.rows} rows "
+                              + " ".join(f"{k} {v:.2f}" for k, v in r.seconds.items())
+                              for t, r in results.items()), file=sys.stderr, flush=True)
+            answer = {"ok": True, "results": {t: asdict(r) for t, r in results.items()}, "timings": timings}
         except Exception as exc:  # reported to the run as one line; the trace in the answer and on stderr
             traceback.print_exc()
             answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}

@@ -17,9 +17,11 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets.foundation.database import connect
 from assets.ingest.contract import ContractError
 from expectations.datadocs import write_docs_index
 from expectations.naming import CONTRACT_CHECK, check_names
+from expectations.record import write_records
 from expectations.results import TableResult
 from expectations.suites import MART, RAW, SUITES, Suite
 from expectations.worker import ValidationWorker
@@ -80,7 +82,13 @@ def _validate(
     site = root / stage
     worker = ValidationWorker.get(settings.layout.logs_dir)
     results = worker.validate(settings.database, [s.table for s in suites], site, settings.thresholds())
+    # what passed is recorded, so the next run validates only what changed (expectations/record.py)
+    passed = [r.record for r in results.values() if r.record is not None and r.passed]
+    if passed:
+        with connect(settings.database) as con:
+            write_records(con, passed)
     write_docs_index(root, DOCS_SITES)
+    context.log.info(_timing_line(stage, results, worker.last_timings))
     errors = []
     for suite in suites:
         result = results[suite.table]
@@ -122,6 +130,16 @@ def gx_marts(context: dg.AssetCheckExecutionContext, tryghed: TryghedResource):
     yield from _validate(context, tryghed, "marts", MART, _mart_key)
 
 
+def _timing_line(stage: str, results: dict[str, TableResult], timings: dict[str, float]) -> str:
+    """Where the stage's time went, for the run's log: the worker's phases and each validated table's."""
+    modes = {m: sum(r.mode == m for r in results.values()) for m in ("all", "new_files", "unchanged")}
+    tables = "; ".join(f"{t} {r.mode} {r.validated_rows}/{r.rows} rows "
+                       + " ".join(f"{k} {v:.2f} s" for k, v in r.seconds.items())
+                       for t, r in results.items() if r.mode != "unchanged")
+    return (f"GX {stage}: " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()) + " | "
+            + ", ".join(f"{n} {m}" for m, n in modes.items() if n) + (f" | {tables}" if tables else ""))
+
+
 def to_check_results(result: TableResult, asset_key=None, docs_index: Path | None = None) -> list:
     """Dagster check results for one table: the blocking contract check (ERROR) and each warning (WARN)."""
     suite = SUITES.get(result.table)
@@ -142,6 +160,9 @@ def to_check_results(result: TableResult, asset_key=None, docs_index: Path | Non
                 description="; ".join(o.description for o in failed[:3]) or None,
                 metadata={
                     "dagster/row_count": dg.MetadataValue.int(result.rows),
+                    # "unchanged": the outcomes recorded when the same rows passed (expectations/record.py)
+                    "validering": dg.MetadataValue.text(result.mode),
+                    "validerede_raekker": dg.MetadataValue.int(result.validated_rows),
                     "expectations": dg.MetadataValue.int(len(outcomes)),
                     "failed": dg.MetadataValue.int(len(failed)),
                     "failures": dg.MetadataValue.json(
