@@ -220,6 +220,7 @@ def real_seed():
         backup.unlink(missing_ok=True)
 
 
+@pytest.mark.writes_dbt_seed
 def test_end_to_end_frozen_version_survives_changed_data(pipeline, tmp_path, real_seed, monkeypatch):
     from orchestration.cli import main
 
