@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import gzip
 import json
 from datetime import datetime
@@ -20,11 +22,67 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def pytest_sessionstart(session):
     """The dbt manifest is a build product (never prepared on import): prepare it once for the session, so
-    the tests that load the Dagster definitions find it on a fresh clone."""
+    the tests that load the Dagster definitions find it on a fresh clone. With pytest-xdist the controller
+    prepares it before the workers start; they do not parse again (two parses would write it at once)."""
+    if hasattr(session.config, "workerinput"):
+        return
     from assets.foundation.dbt_project import prepare_manifest
     from assets.foundation.settings import Settings
 
     prepare_manifest(Settings().dbt_vars())
+
+
+# --- running on two workers (pytest-xdist, `-n 2 --dist loadgroup` in pyproject.toml) ------------------------
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups
+def pytest_collection_modifyitems(config, items):
+    """Tests that share a run stay on one worker, so no run is made twice: every test of the session's
+    `pipeline` in one group, and the tests of a module-scoped fixture (a module's own runs) in one group
+    each. Tests that share nothing are spread one by one."""
+    for item in items:
+        group = _xdist_group(item)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def _xdist_group(item) -> str | None:
+    names = getattr(item, "fixturenames", ())
+    if "pipeline" in names:
+        return "pipeline"
+    definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    shared = sorted(n for n in names if definitions.get(n) and definitions[n][-1].baseid  # the tests' own, not
+                    and definitions[n][-1].scope in ("module", "session"))  # pytest's (tmp_path_factory)
+    return f"{item.module.__name__}::{shared[0]}" if shared and item.module is not None else None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """A test marked `writes_dbt_seed` changes a file of the dbt project (the committed seed), which every
+    run reads: on xdist it runs alone, while no other worker is in a test (fixtures included)."""
+    worker = getattr(item.config, "workerinput", None)
+    if worker is None:
+        return (yield)
+    root = item.config._tmp_path_factory.getbasetemp().parent  # shared by the session's workers
+    with _project_lock(root / "dbt_projekt.lock", exclusive=item.get_closest_marker("writes_dbt_seed") is not None):
+        return (yield)
+
+
+@contextlib.contextmanager
+def _project_lock(path: Path, *, exclusive: bool):
+    """A readers-writer lock between processes (flock): the writer first closes a gate, so that readers
+    queue behind it instead of keeping the lock shared forever."""
+    with open(path.with_suffix(".gate"), "a") as gate, open(path, "a") as lock:
+        fcntl.flock(gate, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        finally:
+            if not exclusive:
+                fcntl.flock(gate, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            if exclusive:
+                fcntl.flock(gate, fcntl.LOCK_UN)
 
 
 @pytest.fixture

@@ -278,5 +278,7 @@ def test_bad_input_fails_the_run_and_publishes_nothing(case: Case, published, ca
     assert where in message, message
     if case.column is not None:
         assert f"column '{case.column}'" in message, message
+        # file, place and column in one phrase (what test_end_to_end's bad-input test asserted, merged here)
+        assert f"{case.file}, {where}, column '{case.column}'" in message, message
     assert _published(warehouse) == marts_before
     assert _digest(broken) == digest

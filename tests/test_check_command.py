@@ -4,13 +4,16 @@ expected list is known without the loaders."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import io
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+from assets.commands import check as check_module
 from assets.commands.check import LINES_PER_RULE, check_inbox
 from assets.ingest.sources import inbox_state
 from orchestration.cli import main
@@ -64,8 +67,26 @@ def broken_inbox(tmp_path_factory) -> Path:
     return inbox
 
 
-def test_every_problem_of_every_file_with_line_and_column(broken_inbox):
-    problems, files = check_inbox(broken_inbox)
+@pytest.fixture(scope="module")
+def checked(broken_inbox):
+    """`tryghed check` run once on the broken inbox: its exit code, its stdout, and what check_inbox returned
+    to it (recorded on the way), so the command and the function are judged on one check of the inbox."""
+    returned = []
+
+    def recording(inbox, *args, **kwargs):
+        returned.append(check_inbox(inbox, *args, **kwargs))
+        return returned[-1]
+
+    out = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(out):
+        patch.setattr(check_module, "check_inbox", recording)
+        code = main(["check", "--inbox", str(broken_inbox)])
+    (result,) = returned
+    return code, out.getvalue(), result
+
+
+def test_every_problem_of_every_file_with_line_and_column(broken_inbox, checked):
+    _code, _out, (problems, files) = checked
     assert files == len(inbox_state(broken_inbox))  # every file the loaders read
     found = {(p.file, p.line, p.column) for p in problems}
     assert {(SURVEY, 5, "tryg_nabolag"), (SURVEY, 9, "tryg_nabolag"), (SURVEY, 12, "vaegt")} <= found
@@ -80,9 +101,9 @@ def test_every_problem_of_every_file_with_line_and_column(broken_inbox):
     assert "'abc'" in weight.rule
 
 
-def test_command_groups_by_file_and_exits_1(broken_inbox, capsys):
-    assert main(["check", "--inbox", str(broken_inbox)]) == 1
-    out = capsys.readouterr().out
+def test_command_groups_by_file_and_exits_1(checked):
+    code, out, _returned = checked
+    assert code == 1
     print(out)
     # grouped: each file's heading once, its lines below it
     headings = [line for line in out.splitlines() if re.match(r"^\S+/\S+ \(\d+ problem", line)]

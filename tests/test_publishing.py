@@ -4,6 +4,7 @@ publish the same figures, and the inbox sensor starts a run only when a file cha
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -39,8 +40,12 @@ def _bytes(warehouse: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(current_release(warehouse).iterdir())}
 
 
-def test_sigkill_while_publishing_keeps_the_previous_marts_then_the_next_run_completes(pipeline):
-    inbox, warehouse, _marts, _ = pipeline
+def test_sigkill_while_publishing_keeps_the_previous_marts_then_the_next_run_completes(pipeline, tmp_path):
+    source_inbox, source_warehouse, _marts, _ = pipeline
+    # on a copy of the session's inbox and warehouse: the runs here would add runs and a release to it
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
+    shutil.copytree(source_inbox, inbox)
+    shutil.copytree(source_warehouse, warehouse, symlinks=True)
     before_bytes = _bytes(warehouse)
     before = _contents(warehouse)
     releases = warehouse / "udgivelser"
@@ -80,8 +85,6 @@ def test_sigkill_while_publishing_keeps_the_previous_marts_then_the_next_run_com
 
 
 def test_inbox_sensor_starts_a_run_only_for_a_changed_inbox(pipeline, monkeypatch, tmp_path):
-    import shutil
-
     from orchestration.triggers import indbakke_sensor
 
     inbox, warehouse, _marts, _ = pipeline
