@@ -197,7 +197,8 @@ def compare(marts: Path, script: Path) -> str:
         j as (select aar, omraade_kode, maal, m.andel as a, s.andel as b, datagrundlag
               from m full join s using (aar, omraade_kode, maal)
               where (m.datagrundlag = 'respondenter' or s.andel is not null)
-                and aar in (select distinct aar from m))
+                and aar in (select distinct aar from m)
+                and omraade_kode in (select omraade_kode from s))
         select count(*), count(*) filter (where differs),
                any_value((aar, omraade_kode, maal, a, b)) filter (where differs)
         from (select *, not coalesce((a is null and b is null) or abs(a - b) < 1e-9, false) as differs
