@@ -110,6 +110,9 @@ def test_events_written_through_one_connection_are_read_by_dagsters_default_stor
         result = dg.materialize([tabel], instance=instance)
         assert result.success
         written = len(instance.all_logs(result.run_id))
+        # the index's tables are asked for once, then remembered (the base class asks on every asset event)
+        assert instance.event_log_storage.has_table("asset_check_executions")
+        assert not instance.event_log_storage.has_table("no_such_table")
     finally:
         instance.dispose()
     default = dg.DagsterInstance.from_config(str(home))  # as `dagster dev` opens it

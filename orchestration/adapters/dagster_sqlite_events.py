@@ -10,8 +10,11 @@ process; only a power cut can lose the last events): ~1 ms an event.
 
 The files and their schema are Dagster's own, so `dagster dev` (`make ui`) reads them with its default
 storage; only `tryghed run` writes through this class (orchestration/adapters/dagster_instance.py).
+It also remembers which tables the index file has: the base class opens a new engine to ask that for
+every asset event and check result (~500 times a run), and a table, once there, stays.
+
 Private Dagster internals used here (tested in tests/test_adapters.py): `SqliteEventLogStorage._connect`,
-`_initdb`, `_initialized_dbs`, `_db_lock`, `conn_string_for_shard`.
+`_initdb`, `_initialized_dbs`, `_db_lock`, `conn_string_for_shard`, `has_table`.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ class CachedSqliteEventLogStorage(SqliteEventLogStorage):
     """SqliteEventLogStorage with one engine (and connection) per shard, kept until `dispose`."""
 
     _engines: dict[str, db.Engine] | None = None  # set lazily: the base __init__ already connects
+    _tables: set[str] | None = None  # tables the index file is known to have
 
     @classmethod
     def from_config_value(cls, inst_data, config_value):
@@ -54,6 +58,17 @@ class CachedSqliteEventLogStorage(SqliteEventLogStorage):
         with self._db_lock:  # as the base class: one statement at a time (the connection is shared)
             with self._engine(shard).connect() as conn, conn.begin():
                 yield conn
+
+    def has_table(self, table_name: str) -> bool:
+        if self._tables is None:
+            self._tables = set()
+        if table_name not in self._tables:
+            # the base class's own question, on a connection of its own (this may be asked while the index
+            # transaction holds the cached connection)
+            if not super().has_table(table_name):
+                return False  # asked again next time: a migration may add it
+            self._tables.add(table_name)
+        return True
 
     def dispose(self) -> None:
         for engine in (self._engines or {}).values():
