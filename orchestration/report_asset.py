@@ -5,6 +5,10 @@ import dagster as dg
 from orchestration.ownership import OWNERS, code_version
 from orchestration.resources import TryghedResource
 
+# "true": the run's caller waits for the PDFs after the run (assets.report.build.finish_prints), so the step
+# does not: `tryghed run` sets it, and Chromium prints while the dbt docs are written
+PDF_AFTER_RUN_TAG = "tryghed/pdf_efter_koerslen"
+
 
 def build_report_asset(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
     """An asset (key `statusrapport`, group `rapportering`) writing one report per partnership,
@@ -24,6 +28,7 @@ def build_report_asset(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
         kinds={"html"},
         owners=OWNERS,
         code_version=code_version("assets/report"),
+        op_tags={"dagster/priority": "1"},  # before the dbt docs, which it does not need: the PDFs print meanwhile
     )
     def statusrapport(context: dg.AssetExecutionContext, tryghed: TryghedResource) -> dg.MaterializeResult:
         # the report's libraries (matplotlib, pandas) load only when a report is written
@@ -36,7 +41,8 @@ def build_report_asset(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
             context.log.warning(f"statusrapport: ingen tryghedstal eller kriminalitetstal i {settings.marts_dir}; "
                                 "ingen rapport skrevet")
             return dg.MaterializeResult(metadata={"rapport": dg.MetadataValue.text("ingen – ingen tal at rapportere")})
-        paths = build_reports(settings.marts_dir, year, settings.layout.reports_dir)
+        paths = build_reports(settings.marts_dir, year, settings.layout.reports_dir,
+                              wait=context.run.tags.get(PDF_AFTER_RUN_TAG) != "true")
         for path in paths:
             context.log.info(f"status report for {year}: {path}")
         return dg.MaterializeResult(

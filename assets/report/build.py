@@ -38,20 +38,40 @@ class EncodedFigure:
     caption: str
 
 
+# PDFs still printing after build_reports(..., wait=False) returned; finish_prints waits for them
+_PRINTING: list[PdfPrint] = []
+
+
 def build_reports(marts_dir: Path, year: int, out_dir: Path, *, pdf: bool = True,
-                  partnerskab: str | None = None, warn: Callable[[str], None] | None = None) -> list[Path]:
-    """One report per partnership of the release (or only `partnerskab`), each in `out_dir/<code>/`."""
+                  partnerskab: str | None = None, warn: Callable[[str], None] | None = None,
+                  wait: bool = True) -> list[Path]:
+    """One report per partnership of the release (or only `partnerskab`), each in `out_dir/<code>/`.
+
+    Each page prints to PDF while the next one's figures are drawn. With `wait=False` the last prints go on
+    after this returns, and the caller must call `finish_prints` (`tryghed run` does, after the run's
+    last step, so Chromium works while the dbt docs are written).
+    """
     codes = [partnerskab.upper()] if partnerskab else partnership_codes(Path(marts_dir))
-    printing: list[PdfPrint] = []  # each page prints while the next one's figures are drawn
+    printing: list[PdfPrint] = []
     paths = []
     for code in codes:
         paths.append(build_report(marts_dir, year, Path(out_dir) / code, pdf=False, partnerskab=code))
         if pdf:
             printing.append(PdfPrint(paths[-1], paths[-1].with_suffix(".pdf")))
-    for job in printing:
-        if problem := job.finish():
+    _PRINTING.extend(printing)
+    if wait:
+        for problem in finish_prints():
             (warn or _warn)(problem)
     return paths
+
+
+def finish_prints() -> list[str]:
+    """Wait for every PDF still printing; the warning line of each one that could not be printed."""
+    problems = []
+    while _PRINTING:
+        if problem := _PRINTING.pop(0).finish():
+            problems.append(problem)
+    return problems
 
 
 def build_report(marts_dir: Path, year: int, out_dir: Path, *, pdf: bool = True,

@@ -135,6 +135,7 @@ def execute(settings, years: tuple[int, int] | None = None, full_refresh: bool =
     from orchestration.dbt_assets import FULL_REFRESH_TAG, tryghed_dbt_assets
     from orchestration.definitions import alt_job, build_definitions
     from orchestration.partitions import all_years, range_tags
+    from orchestration.report_asset import PDF_AFTER_RUN_TAG
 
     # a bar for the dbt build's tests on a terminal (the step that grows with the data)
     handler = ProgressHandler(stream=sys.stdout,
@@ -148,8 +149,18 @@ def execute(settings, years: tuple[int, int] | None = None, full_refresh: bool =
             result = job.execute_in_process(
                 instance=instance, raise_on_error=False, run_config={"loggers": {"fremdrift": {}}},
                 tags={**range_tags(*(years or all_years())), FULL_REFRESH_TAG: str(full_refresh).lower(),
-                      "tryghed/kommando": command},
+                      "tryghed/kommando": command, PDF_AFTER_RUN_TAG: "true"},
             )
     finally:
         instance.dispose()
+        _finish_pdfs()
     return result, handler
+
+
+def _finish_pdfs() -> None:
+    """Wait for the status reports' PDFs, which print while the run's last steps go on; one warning line for
+    each that could not be printed (as the report step itself would print it)."""
+    build = sys.modules.get("assets.report.build")  # loaded only if the run drew a report
+    if build is not None:
+        for problem in build.finish_prints():
+            print(problem, file=sys.stderr, flush=True)
