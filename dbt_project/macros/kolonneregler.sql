@@ -1,5 +1,5 @@
 {#- The SQL of the generic tests kolonneregler / kolonneadvarsler (tests/generic/kolonneregler.sql): one
-    test node per model instead of one per rule (dbt spends ~50 ms of its own on every node), with the
+    test node per model instead of one per rule (dbt spends ~15–30 ms of its own on every node), with the
     rules still written beside the columns they concern (decision 71):
 
         - name: fct_tryghed
