@@ -103,6 +103,8 @@ def test_latest_cli_run_is_shown_with_its_assets_and_checks(ui):
     # both kinds of check were recorded with the run: GX (raw and marts) and dbt tests
     assert ("raw/police", "gx_kontrakt") in checks and ("marts/fct_tryghed", "gx_kontrakt") in checks
     assert any(name.startswith("relationships_") for _, name in checks)
+    # a model's column rules are one check of the model (decision 71)
+    assert ("marts/dim_omraade", "kolonneregler_dim_omraade_") in checks
 
     runs_page = chromium(profile, "--dump-dom", f"{base}/runs")
     assert run.run_id[:8] in runs_page, "the CLI run is not in the UI's run list"
@@ -118,6 +120,7 @@ def test_latest_cli_run_is_shown_with_its_assets_and_checks(ui):
                     if key == "intermediate/int_anmeldelser_dedupliceret" and name.startswith("relationships_"))
     dbt_checks = chromium(profile, "--dump-dom", f"{base}/assets/intermediate/int_anmeldelser_dedupliceret?view=checks")
     assert dbt_name[:40] in dbt_checks, "the dbt test is not shown as a check of its model"
+    assert "kolonneregler_int_anmeldelser_dedupliceret_" in dbt_checks, "the model's column rules are not shown"
 
     shot = warehouse / "dagster_ui_koersel.png"
     shot.unlink(missing_ok=True)
