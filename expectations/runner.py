@@ -22,6 +22,7 @@ from expectations.messages import outcome
 from expectations.naming import CONTRACT_CHECK, check_name
 from expectations.prefilter import LINEAGE, read_table
 from expectations.record import content, files_of, fingerprint, read_records, table_comment
+from expectations.result_format import complete, result_format
 from expectations.results import Outcome, TableResult
 from expectations.suites import SUITES, Suite, resolve
 
@@ -32,6 +33,15 @@ def _file_headers(table: str) -> dict[str, str]:
         if f"raw.{raw.name}" == table:
             return {c.name: c.header for c in raw.all_columns}
     return {}
+
+
+def _store_completed(context, table: str, run) -> None:
+    """The stored result of the suite `table`: `run`, its expectations' results completed (see
+    expectations/result_format.py), as Data Docs render them."""
+    store = context.validation_results_store
+    for key in store.list_keys():
+        if key.expectation_suite_identifier.name == table:
+            store.set(key, run)
 
 
 # where the last call's time went, beyond each table's own (TableResult.seconds): the worker reports it
@@ -161,10 +171,12 @@ def validate_tables(
         definition = context.validation_definitions.add(
             gx.ValidationDefinition(name=table, data=batch_def, suite=gx_suite)
         )
-        result_format = {"result_format": "SUMMARY", "partial_unexpected_count": 1}
-        if has_lineage:
-            result_format["unexpected_index_column_names"] = list(LINEAGE)
-        run = definition.run(batch_parameters={"dataframe": frame}, result_format=result_format)
+        run = definition.run(batch_parameters={"dataframe": frame},
+                             result_format=result_format(list(LINEAGE) if has_lineage else None))
+        for evr in run.results:
+            complete(evr)
+        if docs_dir is not None:  # Data Docs render the completed results (GX stored them before)
+            _store_completed(context, table, run)
         headers = _file_headers(table)
         for evr in sorted(run.results, key=lambda r: r.expectation_config.meta["nr"]):
             entry = suite.expectations[evr.expectation_config.meta["nr"]]

@@ -250,3 +250,48 @@ def test_large_tables_are_validated_on_candidate_rows_with_the_same_outcomes(tmp
             "police/anmeldelser_2024.csv, line 2202, column 'anmeldt_dato'",
             "police/anmeldelser_2024.csv, line 2902, column 'journalnr'"} <= errors, errors
     assert [(o.kildelinje, o.unexpected_count) for o in whole[0].warnings] == [(102, 3)]  # 999, 99999, 1499
+
+
+def test_the_result_format_completes_to_what_summary_gave(tmp_path):
+    """expectations/result_format.py: GX's BASIC result with the first unexpected row, completed, is GX's
+    SUMMARY result, expectation for expectation, on failing rows of every kind of expectation the suites use
+    (with the lineage columns as index columns, and for a table without lineage)."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    from expectations.prefilter import LINEAGE, read_table
+    from expectations.result_format import complete, result_format, summary_format
+    from expectations.suites import resolve
+
+    suite = resolve(SUITES["raw.police"], {})
+    with duckdb.connect(str(_police_database(tmp_path / "police.duckdb")), read_only=True) as con:
+        frame = read_table(con, suite)[0]
+    failing = [
+        ("ExpectColumnValuesToBeUnique", {"column": "kommunekode"}),
+        ("ExpectCompoundColumnsToBeUnique", {"column_list": ["kommunekode", "leveret_dato"]}),
+        ("ExpectColumnValuesToMatchRegex", {"column": "journalnr", "regex": r"-0000\d-"}),
+        ("ExpectColumnValuesToBeInTypeList", {"column": "journalnr", "type_list": ["int64"]}),
+        ("ExpectColumnValuesToBeInTypeList", {"column": "gerningskode", "type_list": ["str"]}),
+        ("ExpectTableColumnsToMatchSet", {"column_set": ["findes_ikke"], "exact_match": False}),
+        ("ExpectColumnDistinctValuesToContainSet", {"column": "kommunekode", "value_set": [101, 147]}),
+        ("ExpectColumnValuesToNotBeNull", {"column": "y_utm32"}),
+        ("ExpectColumnPairValuesAToBeGreaterThanB", {"column_A": "gerning_fra", "column_B": "gerning_til"}),
+    ]
+    entries = [e[:2] for e in suite.expectations] + failing
+    used = {e[0] for s in SUITES.values() for e in s.expectations}
+    assert used <= {e[0] for e in entries}, "a kind of expectation the suites use is not compared here"
+    context = gx.get_context(mode="ephemeral")
+    source = context.data_sources.add_pandas("raw")
+    for name, data, index in (("lineage", frame, list(LINEAGE)), ("plain", frame.drop(columns=list(LINEAGE)), None)):
+        batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("alt")
+        expectations = [getattr(gxe, cls)(**kwargs, meta={"nr": i}) for i, (cls, kwargs) in enumerate(entries)]
+        definition = context.validation_definitions.add(gx.ValidationDefinition(
+            name=name, data=batch, suite=context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))))
+        summary = definition.run(batch_parameters={"dataframe": data}, result_format=summary_format(index))
+        basic = definition.run(batch_parameters={"dataframe": data}, result_format=result_format(index))
+        for evr in basic.results:
+            complete(evr)
+        by_nr = {r.expectation_config.meta["nr"]: r.to_json_dict() for r in basic.results}
+        assert sum(not r.success for r in summary.results) >= 12
+        for r in summary.results:
+            assert by_nr[r.expectation_config.meta["nr"]] == r.to_json_dict(), r.expectation_config.type
