@@ -14,9 +14,11 @@ from expectations.suites import Suite
 
 
 def outcome(evr, entry: tuple, suite: Suite, headers: dict[str, str], frame=None,
-            facts: dict | None = None) -> Outcome:
+            facts: dict | None = None, counts=None) -> Outcome:
     """One expectation's result in words. `facts` are the whole table's (`rows`, `files`), for the advice
-    that names them when the frame holds only some rows (candidate rows, a refresh's new files)."""
+    that names them when the frame holds only some rows (candidate rows, a refresh's new files); `counts`
+    the unexpected values with their counts when they were not counted on the frame (a warning added up
+    from its files' summaries, expectations/file_warnings.py)."""
     cls_name, kwargs, severity = entry[:3]
     kind = evr.expectation_config.type
     column = kwargs.get("column") or kwargs.get("column_A") or (kwargs.get("column_list") or [None])[-1]
@@ -64,7 +66,7 @@ def outcome(evr, entry: tuple, suite: Suite, headers: dict[str, str], frame=None
     if derived and kwargs["column"] != column:
         note = f"{note}; rule {kwargs['column']}" if note != f"rule {kwargs['column']}" else note
     reason = f"{kind} failed ({', '.join(detail) or 'no details'})" + (f" [{note}]" if note else "")
-    advice = _advice(entry, suite, frame, count, res, facts)
+    advice = _advice(entry, suite, frame, count, res, facts, counts)
     if advice is not None:
         return Outcome(kind, header, severity, check_name(entry), False, count, advice, kildefil, kildelinje,
                        advice)
@@ -130,7 +132,8 @@ ADVICE = {
 }
 
 
-def _advice(entry: tuple, suite: Suite, frame, count, res: dict, facts: dict | None = None) -> str | None:
+def _advice(entry: tuple, suite: Suite, frame, count, res: dict, facts: dict | None = None,
+            counts=None) -> str | None:
     note = entry[3] if len(entry) > 3 else None
     if note not in ADVICE:
         return None
@@ -138,7 +141,7 @@ def _advice(entry: tuple, suite: Suite, frame, count, res: dict, facts: dict | N
     column = kwargs.get("column")
     values = ""
     try:
-        values = _numbers_behind(note, kwargs, suite, frame, res, facts)
+        values = _listed(counts) if counts is not None else _numbers_behind(note, kwargs, suite, frame, res, facts)
     except Exception:  # the wording must never fail a validation
         values = ""
     return ADVICE[note].format(source=_SOURCE_NAMES.get(suite.table, suite.table), count=_n(count),
@@ -186,6 +189,10 @@ def _numbers_behind(note: str, kwargs: dict, suite: Suite, frame, res: dict, fac
         rows = frame.loc[bad.abs().sort_values(ascending=False).index[:5]]
         return "; ".join(" ".join(str(r[k]) for k in keys) + f": {r[column]:+.1f} point".replace(".", ",")
                          for _, r in rows.iterrows())
-    counts = bad.astype(str).value_counts()
+    return _listed(bad.astype(str).value_counts())
+
+
+def _listed(counts) -> str:
+    """The ten most frequent values with their counts (`counts`: pandas' value_counts), and how many more."""
     shown = ", ".join(f"{value} ({n})" for value, n in counts.head(10).items())
     return shown + (f" og {len(counts) - 10} andre" if len(counts) > 10 else "")

@@ -132,14 +132,17 @@ def scoped_derived(suite: Suite, name: str, new: str) -> str:
 
 
 def _only_new(cls_name: str, kwargs: dict, severity: str, pred: str, suite: Suite, present: set[str],
-              new: str, scoped: bool = True) -> str:
+              new: str, scoped: bool = True, per_file: bool = False) -> str:
     """`pred` narrowed to what a refresh must look at, when every other file already passed the suite.
 
     A row rule: the new files' rows. A uniqueness rule: the keys a new row has (with every row of those
     keys, old or new). A derived rule over other rows: with a scope, the scope's keys a new row touches;
-    without one, the whole table. Warnings, and the distinct-value rules (which a removed file can
-    break), are always evaluated on the whole table.
+    without one, the whole table. A warning whose old files' findings are recorded (`per_file`,
+    expectations/file_warnings.py): the new files' rows. Other warnings, and the distinct-value rules
+    (which a removed file can break), are always evaluated on the whole table.
     """
+    if per_file:
+        return f"{pred} and {new}"
     if severity != "error" or cls_name in ("ExpectColumnDistinctValuesToContainSet",
                                            "ExpectColumnDistinctValuesToEqualSet"):
         return pred
@@ -154,19 +157,21 @@ def _only_new(cls_name: str, kwargs: dict, severity: str, pred: str, suite: Suit
 
 
 def candidate_filter(suite: Suite, present: set[str], types: dict[str, str],
-                     new_files: list[str] | None = None, scoped: bool = True) -> str | None:
+                     new_files: list[str] | None = None, scoped: bool = True,
+                     per_file: frozenset[int] = frozenset()) -> str | None:
     """The filter (a QUALIFY clause) keeping the candidate rows, or None when the suite must be validated whole.
 
     With `new_files` (a refresh: every other file of the table passed this suite before), only the
     candidates a new file's rows can make (see _only_new), and the first lines of the new files and of
-    one old file (so column types are always seen).
+    one old file (so column types are always seen). `per_file`: the numbers of the suite's warnings
+    whose findings in the old files are recorded.
     """
     new = None if new_files is None else new_rows_sql(new_files)
     first = f"kildelinje <= {SAMPLE_LINES}"
     if new is not None:
         first += f" and ({new} or kildefil = (select min(kildefil) from {suite.table}))"
     preds = [f"({first})"]
-    for cls_name, kwargs, severity, *_ in suite.expectations:
+    for number, (cls_name, kwargs, severity, *_) in enumerate(suite.expectations):
         cols = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
         cols += [] if cls_name == "ExpectTableColumnsToMatchSet" else list(kwargs.get("column_list", []))
         if any(col not in present for col in cols):
@@ -177,12 +182,15 @@ def candidate_filter(suite: Suite, present: set[str], types: dict[str, str],
         if pred != "false":
             pred = f"({pred})"
             if new is not None:
-                pred = f"({_only_new(cls_name, kwargs, severity, pred, suite, present, new, scoped)})"
+                narrowed = _only_new(cls_name, kwargs, severity, pred, suite, present, new, scoped,
+                                     number in per_file)
+                pred = f"({narrowed})"
             preds.append(pred)
     return " or ".join(preds)
 
 
-def read_table(con, suite: Suite, new_files: list[str] | None = None, files_removed: bool = False):
+def read_table(con, suite: Suite, new_files: list[str] | None = None, files_removed: bool = False,
+               per_file: frozenset[int] = frozenset()):
     """The suite's columns (those that exist) and derived columns as a pandas frame, in file order.
 
     Returns (frame, has_lineage, problems, rows): problems name what could not be read, reported as errors;
@@ -191,6 +199,7 @@ def read_table(con, suite: Suite, new_files: list[str] | None = None, files_remo
     large table their candidates, of a small one all their rows, plus the candidates of the rules over
     the whole table. A scoped derived rule is then computed for the touched keys only, unless a file was
     removed (`files_removed`: a removed row could change a key's value, so the whole table).
+    `per_file`: the warnings looked for in the new files only (see candidate_filter).
     """
     schema, name = suite.schema, suite.name
     existing = [
@@ -237,7 +246,7 @@ def read_table(con, suite: Suite, new_files: list[str] | None = None, files_remo
     frame = None
     present = set(select) | set(suite.derived)
     if has_lineage and new_files is not None:
-        where = candidate_filter(suite, present, types, new_files, scoped)
+        where = candidate_filter(suite, present, types, new_files, scoped, per_file)
         if where is not None and rows <= CANDIDATE_ROWS_FROM:
             where = f"({new_rows_sql(new_files)}) or {where}"
     elif has_lineage and rows > CANDIDATE_ROWS_FROM:

@@ -7,6 +7,9 @@ files only (expectations/prefilter.py; the rules over the whole history are eval
 rows touch, against every row of the table). A table whose content did not change at all is not validated
 again: the outcomes recorded with its last passing validation are reported as they were.
 
+Beside the outcomes, the record keeps per file what each row-local warning found there (the count, first
+line and values; expectations/file_warnings.py), so a refresh looks for those warnings in new files only.
+
 The record is one row per table in `kvalitet.gx_godkendt` of the working database, written by the check
 op (orchestration/quality_checks.py, the pipeline's process, after the worker has answered) and only when
 the table's suite passed, so a failing file is validated again on the next run even if unchanged. Each row
@@ -24,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from importlib import metadata
@@ -37,7 +40,7 @@ TABLE = f"{SCHEMA}.gx_godkendt"
 DDL = (
     f"create table if not exists {TABLE} (tabel varchar primary key, fingeraftryk varchar not null, "
     "indhold varchar not null, filer varchar not null, raekker bigint not null, udfald varchar not null, "
-    "valideret timestamp not null)"
+    "valideret timestamp not null, advarsler varchar)"
 )
 LINEAGE = ("kildefil", "kilde_sha256", "kildelinje")
 
@@ -49,6 +52,8 @@ class Recorded:
     files: dict[str, str]  # kildefil -> kilde_sha256 (raw tables)
     rows: int
     outcomes: list[dict]
+    # suite entry number -> kildefil -> what the row-local warning found there (files without: nothing)
+    warnings: dict[int, dict[str, dict]] = field(default_factory=dict)
 
 
 @cache
@@ -130,20 +135,27 @@ def read_records(con) -> dict[str, Recorded]:
                         [SCHEMA]).fetchone()
     if found is None:
         return {}
-    rows = con.execute(f"select tabel, fingeraftryk, indhold, filer, raekker, udfald from {TABLE}").fetchall()
-    return {t: Recorded(fp, c, json.loads(files), n, json.loads(outcomes)) for t, fp, c, files, n, outcomes in rows}
+    warnings = "advarsler" if "advarsler" in _columns(con, TABLE) else "null"  # a record from before
+    rows = con.execute(f"select tabel, fingeraftryk, indhold, filer, raekker, udfald, {warnings} "
+                       f"from {TABLE}").fetchall()
+    return {t: Recorded(fp, c, json.loads(files), n, json.loads(outcomes),
+                        {int(nr): by_file for nr, by_file in json.loads(found or "{}").items()})
+            for t, fp, c, files, n, outcomes, found in rows}
 
 
 def write_records(con, records: list[dict]) -> None:
-    """Store the records of tables that passed (each: table, fingerprint, content, files, rows, outcomes)."""
+    """Store the records of tables that passed (each: table, fingerprint, content, files, rows, outcomes and
+    the row-local warnings' summaries per file)."""
     if not records:
         return
     con.execute(f"create schema if not exists {SCHEMA}")
     con.execute(DDL)
+    con.execute(f"alter table {TABLE} add column if not exists advarsler varchar")  # a record from before
     now = datetime.now()
     for r in records:
         con.execute(f"delete from {TABLE} where tabel = ?", [r["table"]])
-        con.execute(f"insert into {TABLE} values (?, ?, ?, ?, ?, ?, ?)",
+        con.execute(f"insert into {TABLE} (tabel, fingeraftryk, indhold, filer, raekker, udfald, valideret, "
+                    "advarsler) values (?, ?, ?, ?, ?, ?, ?, ?)",
                     [r["table"], r["fingerprint"], r["content"], json.dumps(r["files"]), r["rows"],
-                     json.dumps(r["outcomes"], default=str), now])
+                     json.dumps(r["outcomes"], default=str), now, json.dumps(r.get("warnings") or {})])
 

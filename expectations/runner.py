@@ -18,6 +18,7 @@ from pathlib import Path
 from assets.foundation.database import connect
 from assets.foundation.settings import Settings
 from assets.ingest.raw_schema import RAW_TABLES
+from expectations.file_warnings import Disagrees, findings_per_file, in_new_files
 from expectations.messages import outcome
 from expectations.naming import CONTRACT_CHECK, check_name
 from expectations.prefilter import LINEAGE, read_table
@@ -35,13 +36,68 @@ def _file_headers(table: str) -> dict[str, str]:
     return {}
 
 
+def _old_findings(recorded, new_files: list[str], files: list[str]) -> dict[int, dict[str, dict]]:
+    """The recorded per-file findings of the warnings (expectations/file_warnings.py), for the files that
+    are still there unchanged."""
+    kept = set(files) - set(new_files)
+    return {nr: {f: found for f, found in by_file.items() if f in kept} for nr, by_file in recorded.warnings.items()}
+
+
+def _definition(gx, gxe, context, datasources: dict, suite: Suite):
+    """The suite as a GX validation definition over a pandas frame (the frame comes with each run)."""
+    if suite.schema not in datasources:
+        datasources[suite.schema] = context.data_sources.add_pandas(suite.schema)
+    batch_def = (
+        datasources[suite.schema]
+        .add_dataframe_asset(suite.name)
+        .add_batch_definition_whole_dataframe("hele_tabellen")
+    )
+    expectations = []
+    for number, entry in enumerate(suite.expectations):
+        cls_name, kwargs, severity = entry[:3]
+        meta = {"nr": number, "severity": severity, "check": check_name(entry)}
+        if len(entry) > 3 and entry[3]:
+            meta["note"] = entry[3]
+        expectations.append(getattr(gxe, cls_name)(**kwargs, meta=meta))
+    # built whole, then added once: adding expectations to a stored suite re-serialises it every time
+    gx_suite = context.suites.add(gx.ExpectationSuite(name=suite.table, expectations=expectations))
+    return context.validation_definitions.add(gx.ValidationDefinition(name=suite.table, data=batch_def,
+                                                                      suite=gx_suite))
+
+
+def _validate_frame(definition, suite: Suite, frame, has_lineage: bool, facts, old: dict, new_files):
+    """GX's outcomes on the frame, in words, the row-local warnings' findings per file to record, and GX's
+    run. `old`: the recorded findings of the warnings the frame holds only the new files' rows for."""
+    index = list(LINEAGE) if has_lineage else None
+    run = definition.run(batch_parameters={"dataframe": frame}, result_format=result_format(index))
+    for evr in run.results:
+        complete(evr)
+    headers = _file_headers(suite.table)
+    outcomes, findings = [], {}
+    for evr in sorted(run.results, key=lambda r: r.expectation_config.meta["nr"]):
+        number = evr.expectation_config.meta["nr"]
+        entry = suite.expectations[number]
+        if number in old:
+            found, by_file = in_new_files(evr, entry, suite, headers, frame, facts, old[number], new_files)
+        else:
+            found = outcome(evr, entry, suite, headers, frame, facts)
+            by_file = findings_per_file(evr, entry, suite, frame) if has_lineage else None
+        outcomes.append(found)
+        if by_file is not None:
+            findings[number] = by_file
+    return outcomes, findings, run
+
+
 def _store_completed(context, table: str, run) -> None:
-    """The stored result of the suite `table`: `run`, its expectations' results completed (see
+    """The stored results of the suite `table`: only `run` (its expectations' results completed, see
     expectations/result_format.py), as Data Docs render them."""
     store = context.validation_results_store
     for key in store.list_keys():
         if key.expectation_suite_identifier.name == table:
-            store.set(key, run)
+            if key.run_id == run.meta["run_id"]:
+                store.set(key, run)
+            else:  # a run replaced by a validation of the whole table (Disagrees)
+                store.remove_key(key)
 
 
 # where the last call's time went, beyond each table's own (TableResult.seconds): the worker reports it
@@ -103,8 +159,11 @@ def validate_tables(
                                              mode, 0, [], None, {"plan": planned - started})
                 continue
             removed = mode == "new_files" and bool(set(records[table].files) - set(facts["files"]))
-            read = read_table(con, suite) if new_files is None else read_table(con, suite, new_files, removed)
-            frames[table] = (*read, facts)
+            # the warnings whose findings in the old files are recorded: looked for in the new files only
+            old = {} if new_files is None else _old_findings(records[table], new_files, facts["files"])
+            reading = (suite, new_files, removed, frozenset(old))
+            read = read_table(con, suite) if new_files is None else read_table(con, *reading)
+            frames[table] = (*read, facts, old, reading)
             frame, rows = read[0], read[3]
             results[table] = TableResult(table, rows, [], mode, 0 if frame is None else len(frame), new_files or [],
                                          record, {"plan": planned - started, "read": time.perf_counter() - planned})
@@ -146,44 +205,27 @@ def validate_tables(
     for table in frames:
         started = time.perf_counter()
         suite = suites[table]
-        frame, has_lineage, problems, rows, facts = frames[table]
+        frame, has_lineage, problems, rows, facts, old, reading = frames[table]
         result = results[table]
         for problem in problems:
             result.outcomes.append(Outcome("read_table", None, "error", CONTRACT_CHECK, False, None, problem))
         if frame is None:
             continue
-        if suite.schema not in datasources:
-            datasources[suite.schema] = context.data_sources.add_pandas(suite.schema)
-        batch_def = (
-            datasources[suite.schema]
-            .add_dataframe_asset(suite.name)
-            .add_batch_definition_whole_dataframe("hele_tabellen")
-        )
-        expectations = []
-        for number, entry in enumerate(suite.expectations):
-            cls_name, kwargs, severity = entry[:3]
-            meta = {"nr": number, "severity": severity, "check": check_name(entry)}
-            if len(entry) > 3 and entry[3]:
-                meta["note"] = entry[3]
-            expectations.append(getattr(gxe, cls_name)(**kwargs, meta=meta))
-        # built whole, then added once: adding expectations to a stored suite re-serialises it every time
-        gx_suite = context.suites.add(gx.ExpectationSuite(name=table, expectations=expectations))
-        definition = context.validation_definitions.add(
-            gx.ValidationDefinition(name=table, data=batch_def, suite=gx_suite)
-        )
-        run = definition.run(batch_parameters={"dataframe": frame},
-                             result_format=result_format(list(LINEAGE) if has_lineage else None))
-        for evr in run.results:
-            complete(evr)
+        definition = _definition(gx, gxe, context, datasources, suite)
+        try:
+            outcomes, findings, run = _validate_frame(definition, suite, frame, has_lineage, facts, old, reading[1])
+        except Disagrees:  # a per-file warning pandas reads otherwise than GX: the whole table, as before
+            with connect(database, read_only=True) as con:
+                frame, has_lineage, _, rows = read_table(con, *reading[:3])
+            outcomes, findings, run = _validate_frame(definition, suite, frame, has_lineage, facts, {}, reading[1])
+            result.validated_rows = len(frame)
         if docs_dir is not None:  # Data Docs render the completed results (GX stored them before)
             _store_completed(context, table, run)
-        headers = _file_headers(table)
-        for evr in sorted(run.results, key=lambda r: r.expectation_config.meta["nr"]):
-            entry = suite.expectations[evr.expectation_config.meta["nr"]]
-            result.outcomes.append(outcome(evr, entry, suite, headers, frame, facts))
+        result.outcomes += outcomes
         result.seconds["gx"] = time.perf_counter() - started
         if result.record is not None:
-            result.record = {**result.record, "rows": rows, "outcomes": [asdict(o) for o in result.outcomes]}
+            result.record = {**result.record, "rows": rows, "outcomes": [asdict(o) for o in result.outcomes],
+                             "warnings": findings}
 
     for result in results.values():  # a failing table records nothing (its files are validated again)
         if not result.passed:

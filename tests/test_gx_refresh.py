@@ -264,3 +264,97 @@ def test_second_run_on_an_unchanged_inbox_validates_nothing_and_reports_every_ch
         "police/anmeldelser_2025.csv", 2, "journalnr", 2)
     full = validate_tables(warehouse / "tryghed.duckdb", ["raw.police"], use_record=False)["raw.police"]
     assert [o.description for o in full.errors] == [failure["message"]]
+
+
+def _codes(*at):
+    def fault(rows):
+        for index, code in at:
+            rows[index][4] = code  # an offence code not in gerningskoder.csv: a warning (line index + 2)
+    return fault
+
+
+def _warning(result):
+    [warning] = result.warnings
+    return warning.check_name, warning.unexpected_count, warning.kildefil, warning.kildelinje
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["small_table", "large_table"])
+def test_unmapped_codes_are_looked_for_in_new_files_only_and_warn_as_in_a_full_validation(police, large,
+                                                                                         monkeypatch):
+    """expectations/file_warnings.py: the old files' unmapped codes come from the record, the new files'
+    from GX; added up they are the full validation's warning (count, first file and line, the codes with
+    their counts in the same order, ties included), and a run with nothing new reports them as recorded."""
+    if large:
+        import expectations.prefilter as prefilter
+
+        monkeypatch.setattr(prefilter, "CANDIDATE_ROWS_FROM", 0)
+        monkeypatch.setattr(prefilter, "SAMPLE_LINES", 2)  # line 2 of the new file and of the first old one
+    # 1499 is in the 2023 file once (line 5); with these each of 1499, 1777 and 1888 occurs twice
+    _insert(police, "raw.police", POLICE_COLUMNS,
+            _police_file(2025, 400, "c" * 64, [_codes((7, 1777), (9, 1888), (11, 1888), (13, 1499), (15, 1777))]))
+    refresh = validate_tables(police, ["raw.police"])["raw.police"]
+    full = validate_tables(police, ["raw.police"], use_record=False)["raw.police"]
+    assert refresh.mode == "new_files" and refresh.passed
+    assert _seen(refresh) == _seen(full)
+    assert _warning(refresh) == ("gx_ukortlagt_gerningskode", 6, "police/anmeldelser_2023.csv", 5)
+    assert all(f"{code} (2)" in refresh.warnings[0].description for code in (1499, 1777, 1888))
+    if large:  # the new file's five unmapped rows and two first lines: not the old file's unmapped row
+        assert refresh.validated_rows == 7
+    _record(police, {"raw.police": refresh})
+    with duckdb.connect(str(police), read_only=True) as con:
+        [by_file] = read_records(con)["raw.police"].warnings.values()
+    assert {f: s["n"] for f, s in by_file.items()} == {"police/anmeldelser_2023.csv": 1,
+                                                      "police/anmeldelser_2025.csv": 5}
+
+    # nothing new arrived: the recorded warning, as it was
+    again = validate_tables(police, ["raw.police"])["raw.police"]
+    assert again.mode == "unchanged" and _seen(again) == _seen(full)
+
+    # a new file without an unmapped code: the old files' codes are still reported, from the record
+    _insert(police, "raw.police", POLICE_COLUMNS, _police_file(2026, 100, "d" * 64))
+    later = validate_tables(police, ["raw.police"])["raw.police"]
+    assert later.mode == "new_files"
+    assert _seen(later) == _seen(validate_tables(police, ["raw.police"], use_record=False)["raw.police"])
+    assert _warning(later) == ("gx_ukortlagt_gerningskode", 6, "police/anmeldelser_2023.csv", 5)
+    if large:
+        assert later.validated_rows == 2
+
+
+def test_a_changed_or_removed_file_takes_its_unmapped_codes_along(police):
+    # the 2023 delivery again with other content: its recorded codes no longer count, the new content's do
+    _replace_file(police, "raw.police", "police/anmeldelser_2023.csv", POLICE_COLUMNS,
+                  _police_file(2023, 400, "e" * 64, [_codes((20, 1555), (30, 1555))]))
+    changed = validate_tables(police, ["raw.police"])["raw.police"]
+    assert changed.mode == "new_files" and changed.new_files == ["police/anmeldelser_2023.csv"]
+    assert _seen(changed) == _seen(validate_tables(police, ["raw.police"], use_record=False)["raw.police"])
+    assert _warning(changed) == ("gx_ukortlagt_gerningskode", 2, "police/anmeldelser_2023.csv", 22)
+    _record(police, {"raw.police": changed})
+
+    # the 2023 delivery removed: no unmapped code is left
+    con = duckdb.connect(str(police))
+    con.execute("delete from raw.police where kildefil = 'police/anmeldelser_2023.csv'")
+    con.close()
+    removed = validate_tables(police, ["raw.police"])["raw.police"]
+    assert removed.mode == "new_files" and removed.new_files == [] and not removed.warnings
+    assert _seen(removed) == _seen(validate_tables(police, ["raw.police"], use_record=False)["raw.police"])
+
+
+def test_when_pandas_and_gx_disagree_the_warning_is_validated_on_the_whole_table(police, monkeypatch):
+    import expectations.file_warnings as file_warnings
+
+    _insert(police, "raw.police", POLICE_COLUMNS, _police_file(2025, 400, "c" * 64, [_codes((7, 1777))]))
+    monkeypatch.setattr(file_warnings, "unexpected", lambda values, kwargs: values.notna() & False)
+    refresh = validate_tables(police, ["raw.police"])["raw.police"]
+    full = validate_tables(police, ["raw.police"], use_record=False)["raw.police"]
+    assert refresh.mode == "new_files" and _seen(refresh) == _seen(full)
+    assert _warning(refresh) == ("gx_ukortlagt_gerningskode", 2, "police/anmeldelser_2023.csv", 5)
+    assert refresh.record["warnings"] == {}  # nothing per file is recorded: next time the whole table again
+
+
+def test_the_warnings_kept_per_file():
+    from expectations.file_warnings import per_file_rule
+    from expectations.suites import RAW
+
+    kept = [(s.table, e[1]["column"]) for s in RAW for e in s.expectations if per_file_rule(e, s.derived)]
+    assert kept == [("raw.police", "gerningskode"), ("raw.befolkning_kvadratnet", "celle_x_utm32"),
+                    ("raw.befolkning_kvadratnet", "celle_y_utm32")]
