@@ -121,14 +121,30 @@ def _in_scope(suite: Suite, scope: tuple[str, ...], new: str) -> str:
     return f"({key}) in (select {key} from {suite.table} where {new})"
 
 
+def scope_table(scope: tuple[str, ...]) -> str:
+    """The name of the rows of the keys a new row touches (a CTE of the read, see scope_tables)."""
+    return "i_scope_" + "_".join(scope)
+
+
+def scope_tables(suite: Suite, names: list[str], new: str) -> str:
+    """The WITH clause computing, once per scope, every row of the keys a new row touches: a scoped rule
+    reads them once or twice (e.g. police's journal-number rule, at 10 M rows a scan of the table each)."""
+    scopes = dict.fromkeys(suite.scopes[name] for name in names)
+    if not scopes:
+        return ""
+    return "with " + ", ".join(f"{scope_table(scope)} as materialized (select * from {suite.table} where "
+                               f"{_in_scope(suite, scope, new)})" for scope in scopes) + " "
+
+
 def scoped_derived(suite: Suite, name: str, new: str) -> str:
     """A scoped derived rule evaluated against the rows of the keys a new row touches only (every row of
-    the table with such a key, old or new). A row of another key keeps the value it had when the table
-    passed, true: nothing it depends on changed (no file was removed, see read_table)."""
+    the table with such a key, old or new; the read's WITH clause, scope_tables). A row of another key
+    keeps the value it had when the table passed, true: nothing it depends on changed (no file was
+    removed, see read_table)."""
     scope = suite.scopes[name]
     sql = derived_sql(suite.derived[name])[1]
-    touched = f"(select * from {suite.table} where {_in_scope(suite, scope, new)}) as i_scope"
-    return f"case when {_in_scope(suite, scope, new)} then ({sql.replace(suite.table, touched)}) else true end"
+    return (f"case when {_in_scope(suite, scope, new)} then ({sql.replace(suite.table, scope_table(scope))}) "
+            "else true end")
 
 
 def _only_new(cls_name: str, kwargs: dict, severity: str, pred: str, suite: Suite, present: set[str],
@@ -218,10 +234,11 @@ def read_table(con, suite: Suite, new_files: list[str] | None = None, files_remo
     scoped = new_files is not None and not files_removed
     new = new_rows_sql(new_files or [])
 
+    in_scope = [k for k in suite.derived if scoped and _scope_usable(suite, k, set(existing), True)]
+    scopes = scope_tables(suite, in_scope, new)
+
     def value(name: str, sql) -> str:
-        if scoped and _scope_usable(suite, name, set(existing), True):
-            return scoped_derived(suite, name, new)
-        return derived_sql(sql)[1]
+        return scoped_derived(suite, name, new) if name in in_scope else derived_sql(sql)[1]
 
     derived = [f'coalesce(({value(k, v)}), false) as "{k}"' for k, v in suite.derived.items()]
     order = " order by kildefil, kildelinje" if has_lineage else ""
@@ -236,12 +253,12 @@ def read_table(con, suite: Suite, new_files: list[str] | None = None, files_remo
     )
     rows = con.execute(f"select count(*) from {suite.table}").fetchone()[0]
 
-    def read(columns: str, where: str | None):
+    def read(columns: str, where: str | None, with_: str = scopes):
         if where is None:
-            return con.execute(f"select {columns} from {suite.table}{order}").df()
+            return con.execute(f"{with_}select {columns} from {suite.table}{order}").df()
         # the uniqueness and distinct-value filters are window functions: those need qualify instead of where
         clause = "qualify" if " over (" in where else "where"
-        return con.execute(f"select * from (select {columns} from {suite.table}) {clause} {where}{order}").df()
+        return con.execute(f"{with_}select * from (select {columns} from {suite.table}) {clause} {where}{order}").df()
 
     frame = None
     present = set(select) | set(suite.derived)
@@ -264,7 +281,7 @@ def read_table(con, suite: Suite, new_files: list[str] | None = None, files_remo
         except Exception as exc:  # a derived rule that cannot be computed (e.g. a column is missing)
             problems.append(f"derived columns of {suite.table} cannot be computed: {str(exc).splitlines()[0]}")
             plain = ", ".join(f'"{c}"' for c in select) or "1 as _leer"
-            frame = read(plain, None)
+            frame = read(plain, None, "")
     # DuckDB hands over whole numbers with NULLs as float; keep them whole so type checks see the real type
     for col in frame.columns:
         if types.get(col) in ("INTEGER", "BIGINT", "SMALLINT") and frame[col].dtype.kind == "f":
