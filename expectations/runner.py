@@ -10,7 +10,6 @@ connections are never held up.
 from __future__ import annotations
 
 import logging
-import shutil
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -66,8 +65,8 @@ def _definition(gx, gxe, context, datasources: dict, suite: Suite):
 
 
 def _validate_frame(definition, suite: Suite, frame, has_lineage: bool, facts, old: dict, new_files):
-    """GX's outcomes on the frame, in words, the row-local warnings' findings per file to record, and GX's
-    run. `old`: the recorded findings of the warnings the frame holds only the new files' rows for."""
+    """GX's outcomes on the frame, in words, and the row-local warnings' findings per file to record.
+    `old`: the recorded findings of the warnings the frame holds only the new files' rows for."""
     index = list(LINEAGE) if has_lineage else None
     run = definition.run(batch_parameters={"dataframe": frame}, result_format=result_format(index))
     for evr in run.results:
@@ -85,19 +84,9 @@ def _validate_frame(definition, suite: Suite, frame, has_lineage: bool, facts, o
         outcomes.append(found)
         if by_file is not None:
             findings[number] = by_file
-    return outcomes, findings, run
+    return outcomes, findings
 
 
-def _store_completed(context, table: str, run) -> None:
-    """The stored results of the suite `table`: only `run` (its expectations' results completed, see
-    expectations/result_format.py), as Data Docs render them."""
-    store = context.validation_results_store
-    for key in store.list_keys():
-        if key.expectation_suite_identifier.name == table:
-            if key.run_id == run.meta["run_id"]:
-                store.set(key, run)
-            else:  # a run replaced by a validation of the whole table (Disagrees)
-                store.remove_key(key)
 
 
 # where the last call's time went, beyond each table's own (TableResult.seconds): the worker reports it
@@ -176,29 +165,15 @@ def validate_tables(
     import great_expectations.expectations as gxe
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    from expectations.gx_docs import HeldResults, open_site
+
     clock_gx = time.perf_counter()
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    replayed = [t for t in tables if t not in frames]
     if docs_dir is not None:
-        Path(docs_dir).mkdir(parents=True, exist_ok=True)
-        index_builder = {"class_name": "DefaultSiteIndexBuilder"}
-        if replayed:  # keep the pages of the tables not validated again; the validated ones' are replaced
-            index_builder = {"class_name": "KeepingSiteIndexBuilder", "module_name": "expectations.gx_docs"}
-            for table in frames:
-                shutil.rmtree(Path(docs_dir, "validations", *table.split(".", 1)), ignore_errors=True)
-        context.add_data_docs_site(
-            "kvalitet",
-            {
-                "class_name": "SiteBuilder",
-                "site_index_builder": index_builder,
-                "store_backend": {
-                    "class_name": "TupleFilesystemStoreBackend",
-                    "base_directory": str(docs_dir),
-                },
-            },
-        )
+        open_site(context, docs_dir, list(frames), [t for t in tables if t not in frames])
+    held = HeldResults(context)  # stored once, completed, when the Data Docs are built
     datasources: dict[str, object] = {}
     LAST_TIMINGS["context"] = time.perf_counter() - clock_gx
 
@@ -213,14 +188,12 @@ def validate_tables(
             continue
         definition = _definition(gx, gxe, context, datasources, suite)
         try:
-            outcomes, findings, run = _validate_frame(definition, suite, frame, has_lineage, facts, old, reading[1])
+            outcomes, findings = _validate_frame(definition, suite, frame, has_lineage, facts, old, reading[1])
         except Disagrees:  # a per-file warning pandas reads otherwise than GX: the whole table, as before
             with connect(database, read_only=True) as con:
                 frame, has_lineage, _, rows = read_table(con, *reading[:3])
-            outcomes, findings, run = _validate_frame(definition, suite, frame, has_lineage, facts, {}, reading[1])
+            outcomes, findings = _validate_frame(definition, suite, frame, has_lineage, facts, {}, reading[1])
             result.validated_rows = len(frame)
-        if docs_dir is not None:  # Data Docs render the completed results (GX stored them before)
-            _store_completed(context, table, run)
         result.outcomes += outcomes
         result.seconds["gx"] = time.perf_counter() - started
         if result.record is not None:
@@ -230,9 +203,11 @@ def validate_tables(
     for result in results.values():  # a failing table records nothing (its files are validated again)
         if not result.passed:
             result.record = None
-    if docs_dir is not None:
+    if docs_dir is None:
+        held.release()
+    else:
         started = time.perf_counter()
-        context.build_data_docs(site_names=["kvalitet"])
+        held.build()
         LAST_TIMINGS["docs"] = time.perf_counter() - started
     LAST_TIMINGS["total"] = time.perf_counter() - clock
     return results
