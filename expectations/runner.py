@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -119,14 +120,29 @@ def validate_tables(
     database: Path, tables: list[str], docs_dir: Path | None = None, suites: dict[str, Suite] | None = None,
     thresholds: dict | None = None, use_record: bool = True,
 ) -> dict[str, TableResult]:
+    """Validate the named tables and build their Data Docs (see validate)."""
+    results, build_docs = validate(database, tables, docs_dir, suites, thresholds, use_record)
+    build_docs()
+    return results
+
+
+def _no_docs() -> None:
+    pass
+
+
+def validate(
+    database: Path, tables: list[str], docs_dir: Path | None = None, suites: dict[str, Suite] | None = None,
+    thresholds: dict | None = None, use_record: bool = True,
+) -> tuple[dict[str, TableResult], Callable[[], None]]:
     """Validate the named tables (`raw.police`, `marts.fct_tryghed`, ...) against their suites in one context.
 
     `thresholds` are the run's (Settings.thresholds; default: the documented defaults); the suites'
     placeholders take them and the dbt seeds' values here. Data Docs are (re)built into `docs_dir` when
     given. With `use_record`, what the record (expectations/record.py) says already passed is not
     validated again: an unchanged table gets its recorded outcomes, a raw table with new or changed files
-    is validated on what those files' rows can make fail. Returns one TableResult per table; each passing
-    one carries in `record` what the caller records (the worker's database connection is read-only).
+    is validated on what those files' rows can make fail. Returns one TableResult per table (each passing
+    one carries in `record` what the caller records: the worker's database connection is read-only), and
+    the function that builds the Data Docs, so the worker can answer first (expectations/worker.py).
     """
     clock = time.perf_counter()
     LAST_TIMINGS.clear()
@@ -159,7 +175,7 @@ def validate_tables(
     LAST_TIMINGS["read"] = time.perf_counter() - clock
     if not frames:
         LAST_TIMINGS["total"] = time.perf_counter() - clock
-        return results  # nothing changed: no context, no Data Docs rebuild (the site shows these results)
+        return results, _no_docs  # nothing changed: no context, no Data Docs rebuild (the site shows these)
 
     import great_expectations as gx
     import great_expectations.expectations as gxe
@@ -203,11 +219,14 @@ def validate_tables(
     for result in results.values():  # a failing table records nothing (its files are validated again)
         if not result.passed:
             result.record = None
+    LAST_TIMINGS["total"] = time.perf_counter() - clock
     if docs_dir is None:
         held.release()
-    else:
+        return results, _no_docs
+
+    def build_docs() -> None:
         started = time.perf_counter()
         held.build()
         LAST_TIMINGS["docs"] = time.perf_counter() - started
-    LAST_TIMINGS["total"] = time.perf_counter() - clock
-    return results
+
+    return results, build_docs

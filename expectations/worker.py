@@ -10,6 +10,11 @@ Protocol: one JSON request per line on stdin, one JSON answer per line on the wo
 (GX's own prints are sent to stderr so they cannot corrupt it). The worker's stderr (GX's prints and
 warnings, and any traceback) goes to `<warehouse>/logs/gx_worker.log` when the run names its log folder;
 a failed validation's traceback also travels back in the answer, so the run saves it with its own.
+
+Data Docs: a request may let the worker answer before it builds the stage's site (`docs_later`, the raw
+stage: dbt runs next and reads no page; ~0.3-0.5 s of the step at any size). It does so only when every
+table passed, so a failure's pages are there when the run reports it; the next request is read after the
+site is built, and at the end of the run the parent waits for the worker (`stop`) before it leaves.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import traceback
 from dataclasses import asdict
 from pathlib import Path
 
+from expectations.datadocs import write_docs_index
 from expectations.results import Outcome, TableResult
 
 
@@ -67,11 +73,17 @@ class ValidationWorker:
             return cls._current
 
     def validate(self, database: Path, tables: list[str], docs_dir: Path | None,
-                 thresholds: dict | None = None, record: bool = True) -> dict[str, TableResult]:
+                 thresholds: dict | None = None, record: bool = True,
+                 docs_index: tuple[Path, dict[str, str]] | None = None,
+                 docs_later: bool = False) -> dict[str, TableResult]:
         """The tables' results. With `record`, what expectations/record.py says passed is not validated
-        again; `last_timings` then says where the time went (in the worker, and the whole round trip)."""
+        again; `last_timings` then says where the time went (in the worker, and the whole round trip).
+        `docs_index`: (root, sites) of the page linking the stages' sites (datadocs.write_docs_index),
+        written after the site is built. `docs_later`: when every table passed, the worker answers first
+        and builds the Data Docs after (the next request waits for them); see serve."""
         request = {"database": str(database), "tables": tables, "docs_dir": str(docs_dir) if docs_dir else None,
-                   "thresholds": thresholds or {}, "record": record}
+                   "thresholds": thresholds or {}, "record": record, "docs_later": docs_later,
+                   "docs_index": [str(docs_index[0]), docs_index[1]] if docs_index else None}
         with self._lock:
             sent = time.perf_counter()
             try:
@@ -107,6 +119,15 @@ def prewarm(log_dir: Path | None = None) -> None:
     ValidationWorker.get(log_dir)
 
 
+def _docs(build_docs, index: list | None):
+    """Building the Data Docs and then the page linking the stages' sites, as one call."""
+    def build() -> None:
+        build_docs()
+        if index:
+            write_docs_index(Path(index[0]), index[1])
+    return build
+
+
 def serve() -> None:
     begun = time.perf_counter()
     protocol = os.fdopen(os.dup(1), "w", encoding="utf-8")
@@ -121,12 +142,18 @@ def serve() -> None:
     for line in sys.stdin:
         request = json.loads(line)
         received = time.perf_counter()
+        later = None
         try:
-            results = runner.validate_tables(
+            results, build_docs = runner.validate(
                 Path(request["database"]), request["tables"],
                 Path(request["docs_dir"]) if request["docs_dir"] else None,
                 thresholds=request.get("thresholds"), use_record=request.get("record", True),
             )
+            docs = _docs(build_docs, request.get("docs_index"))
+            if request.get("docs_later") and all(r.passed for r in results.values()):
+                later = docs
+            else:
+                docs()  # a failure's Data Docs are there when the run reports it
             timings = {"gx_import": ready, **runner.LAST_TIMINGS, "worker": time.perf_counter() - received}
             print("gx worker: " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()) + "; "
                   + "; ".join(f"{t} {r.mode} {r.validated_rows}/{r.rows} rows "
@@ -138,6 +165,13 @@ def serve() -> None:
             answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
         protocol.write(json.dumps(answer, default=str) + "\n")
         protocol.flush()
+        if later is not None:  # the run goes on while the Data Docs are built; the next request waits
+            try:
+                later()
+                print(f"gx worker: Data Docs after the answer {runner.LAST_TIMINGS.get('docs', 0):.2f} s",
+                      file=sys.stderr, flush=True)
+            except Exception:  # the validation is answered; a failed site is the log's, not the run's
+                traceback.print_exc()
     # The parent closed the pipe: every answer is written and flushed, nothing is left to save. Leave
     # without the interpreter's shutdown, which takes ~3 s for GX's modules and threads here (measured),
     # time the run's process would otherwise spend waiting for this one.

@@ -9,7 +9,8 @@ Dagster itself skips dbt (downstream of the raw tables) and publishing (downstre
 blocking check fails with ERROR severity; the op also raises after reporting every result, so the step's
 failure reason — which `tryghed run` prints — names the file, line and column instead of only the check
 (a raw table's failure is raised as the loaders' ContractError, so it reads like theirs).
-Data Docs: `<warehouse>/docs/quality/index.html` links the raw and the mart stage's sites (one each).
+Data Docs: `<warehouse>/docs/quality/index.html` links the raw and the mart stage's sites (one each); the
+worker writes it after building a stage's site.
 """
 
 from collections.abc import Callable, Iterator
@@ -19,7 +20,6 @@ import dagster as dg
 
 from assets.foundation.database import connect
 from assets.ingest.contract import ContractError
-from expectations.datadocs import write_docs_index
 from expectations.naming import CONTRACT_CHECK, check_names
 from expectations.record import write_records
 from expectations.results import TableResult
@@ -81,13 +81,14 @@ def _validate(
     root = settings.layout.quality_docs_dir
     site = root / stage
     worker = ValidationWorker.get(settings.layout.logs_dir)
-    results = worker.validate(settings.database, [s.table for s in suites], site, settings.thresholds())
+    # the raw stage's Data Docs are built while dbt starts (when everything passed: expectations/worker.py)
+    results = worker.validate(settings.database, [s.table for s in suites], site, settings.thresholds(),
+                              docs_index=(root, DOCS_SITES), docs_later=stage == "raw")
     # what passed is recorded, so the next run validates only what changed (expectations/record.py)
     passed = [r.record for r in results.values() if r.record is not None and r.passed]
     if passed:
         with connect(settings.database) as con:
             write_records(con, passed)
-    write_docs_index(root, DOCS_SITES)
     context.log.info(_timing_line(stage, results, worker.last_timings))
     errors = []
     for suite in suites:

@@ -295,3 +295,22 @@ def test_the_result_format_completes_to_what_summary_gave(tmp_path):
         assert sum(not r.success for r in summary.results) >= 12
         for r in summary.results:
             assert by_nr[r.expectation_config.meta["nr"]] == r.to_json_dict(), r.expectation_config.type
+
+
+def test_the_worker_answers_before_a_passing_stages_data_docs(databases, tmp_path):
+    """expectations/worker.py, `docs_later`: a passing stage's site and the index page are written after
+    the answer (the next request waits for them); a failing stage's are there when the answer comes."""
+    from expectations.worker import ValidationWorker
+
+    worker = ValidationWorker.get()  # the session's worker when there is one (GX is imported once)
+    root = tmp_path / "quality"
+    bad = worker.validate(databases["bad"], ["raw.survey_kk"], root / "bad", docs_index=(root, {"bad": "Fejl"}),
+                          docs_later=True)
+    assert not bad["raw.survey_kk"].passed
+    assert "raw.survey_kk" in (root / "index.html").read_text()  # written before the answer
+    good = worker.validate(databases["good"], ["raw.survey_kk"], root / "good",
+                           docs_index=(root, {"bad": "Fejl", "good": "Godt"}), docs_later=True)
+    assert good["raw.survey_kk"].passed and "docs" not in worker.last_timings  # built after the answer
+    worker.validate(databases["good"], [], None)  # read once the site is built
+    index = (root / "index.html").read_text()
+    assert "good/validations/raw/survey_kk/" in index and "bad/validations/raw/survey_kk/" in index
