@@ -8,9 +8,8 @@ area, a DST export without Copenhagen) are said in Danish, with the numbers behi
 from __future__ import annotations
 
 from expectations.naming import check_name
-from expectations.prefilter import derived_sql
 from expectations.results import Outcome
-from expectations.suites import Suite
+from expectations.suites import Suite, derived_sql
 
 
 def outcome(evr, entry: tuple, suite: Suite, headers: dict[str, str], frame=None,

@@ -12,7 +12,8 @@ this module cannot pre-filter is validated whole (`CANDIDATE_ROWS_FROM` rows).
 
 from __future__ import annotations
 
-from expectations.suites import Suite
+from expectations.refresh_rows import keys_of, refresh_rows, scope_table
+from expectations.suites import Suite, derived_sql
 
 LINEAGE = ("kildefil", "kildelinje")
 
@@ -25,10 +26,6 @@ def mentioned_columns(suite: Suite) -> list[str]:
                 cols.append(kwargs[key])
         cols += list(kwargs.get("column_list", [])) + list(kwargs.get("column_set", []))
     return list(dict.fromkeys(cols))
-
-
-def derived_sql(value) -> tuple[str | None, str]:
-    return (value[0], value[1]) if isinstance(value, tuple) else (None, value)
 
 
 # Tables with lineage and more rows than this are pre-filtered to candidate rows (see the module's docstring).
@@ -121,15 +118,11 @@ def _in_scope(suite: Suite, scope: tuple[str, ...], new: str) -> str:
     return f"({key}) in (select {key} from {suite.table} where {new})"
 
 
-def scope_table(scope: tuple[str, ...]) -> str:
-    """The name of the rows of the keys a new row touches (a CTE of the read, see scope_tables)."""
-    return "i_scope_" + "_".join(scope)
-
-
-def scope_tables(suite: Suite, names: list[str], new: str) -> str:
-    """The WITH clause computing, once per scope, every row of the keys a new row touches: a scoped rule
-    reads them once or twice (e.g. police's journal-number rule, at 10 M rows a scan of the table each)."""
-    scopes = dict.fromkeys(suite.scopes[name] for name in names)
+def scope_tables(suite: Suite, scopes: list[tuple[str, ...]], new: str) -> str:
+    """The WITH clause computing, once per key, every row of the keys a new row touches: a scoped rule
+    reads them once or twice (e.g. police's journal-number rule, at 10 M rows a scan of the table each),
+    and a refresh's read may start from them (expectations/refresh_rows.py)."""
+    scopes = list(dict.fromkeys(scopes))
     if not scopes:
         return ""
     return "with " + ", ".join(f"{scope_table(scope)} as materialized (select * from {suite.table} where "
@@ -147,46 +140,58 @@ def scoped_derived(suite: Suite, name: str, new: str) -> str:
             "else true end")
 
 
-def _only_new(cls_name: str, kwargs: dict, severity: str, pred: str, suite: Suite, present: set[str],
-              new: str, scoped: bool = True, per_file: bool = False) -> str:
-    """`pred` narrowed to what a refresh must look at, when every other file already passed the suite.
+NEW = ("new",)  # a reach (see _only_new): the new files' rows
 
-    A row rule: the new files' rows. A uniqueness rule: the keys a new row has (with every row of those
-    keys, old or new). A derived rule over other rows: with a scope, the scope's keys a new row touches;
-    without one, the whole table. A warning whose old files' findings are recorded (`per_file`,
-    expectations/file_warnings.py): the new files' rows. Other warnings, and the distinct-value rules
-    (which a removed file can break), are always evaluated on the whole table.
+
+def _only_new(cls_name: str, kwargs: dict, severity: str, pred: str, suite: Suite, present: set[str],
+              new: str, scoped: bool = True, per_file: bool = False) -> tuple[str, tuple | None]:
+    """`pred` narrowed to what a refresh must look at, when every other file already passed the suite, and
+    its reach: which rows it can keep at all (expectations/refresh_rows.py reads only those).
+
+    A row rule: the new files' rows (NEW). A uniqueness rule: the keys a new row has (with every row of
+    those keys, old or new: ("keys", columns)). A derived rule over other rows: with a scope, the scope's
+    keys a new row touches (("keys", scope)); without one, the whole table. A warning whose old files'
+    findings are recorded (`per_file`, expectations/file_warnings.py): the new files' rows. Other
+    warnings, and the distinct-value rules (which a removed file can break), are always evaluated on the
+    whole table. A whole-table rule on a file rule (Suite.file_rules) reaches the rows of the files it
+    flags (("files", rule)); any other reaches every row (None).
     """
+    column = kwargs.get("column")
+    files = ("files", column) if column in suite.file_rules and kwargs.get("value_set") == [True] else None
     if per_file:
-        return f"{pred} and {new}"
+        return f"{pred} and {new}", NEW
     if severity != "error" or cls_name in ("ExpectColumnDistinctValuesToContainSet",
                                            "ExpectColumnDistinctValuesToEqualSet"):
-        return pred
+        return pred, files
     if cls_name in ("ExpectColumnValuesToBeUnique", "ExpectCompoundColumnsToBeUnique"):
-        key = ", ".join(f'"{k}"' for k in kwargs.get("column_list", [kwargs.get("column")]))
-        return f"{pred} and bool_or({new}) over (partition by {key})"
-    column = kwargs.get("column")
+        key = tuple(kwargs.get("column_list", [kwargs.get("column")]))
+        partition = ", ".join(f'"{k}"' for k in key)
+        return f"{pred} and bool_or({new}) over (partition by {partition})", ("keys", key)
     if column in suite.derived and _over_other_rows(derived_sql(suite.derived[column])[1]):
         scope = _scope_usable(suite, column, present, scoped)
-        return pred if scope is None else f"{pred} and {_in_scope(suite, scope, new)}"
-    return f"{pred} and {new}"
+        if scope is None:
+            return pred, files
+        return f"{pred} and {_in_scope(suite, scope, new)}", ("keys", scope)
+    return f"{pred} and {new}", NEW
 
 
 def candidate_filter(suite: Suite, present: set[str], types: dict[str, str],
                      new_files: list[str] | None = None, scoped: bool = True,
-                     per_file: frozenset[int] = frozenset()) -> str | None:
+                     per_file: frozenset[int] = frozenset(), reaches: list | None = None) -> str | None:
     """The filter (a QUALIFY clause) keeping the candidate rows, or None when the suite must be validated whole.
 
     With `new_files` (a refresh: every other file of the table passed this suite before), only the
     candidates a new file's rows can make (see _only_new), and the first lines of the new files and of
     one old file (so column types are always seen). `per_file`: the numbers of the suite's warnings
-    whose findings in the old files are recorded.
+    whose findings in the old files are recorded. `reaches`, when given, receives each filter's reach
+    (see _only_new; the first lines are ("first", their filter)).
     """
     new = None if new_files is None else new_rows_sql(new_files)
     first = f"kildelinje <= {SAMPLE_LINES}"
     if new is not None:
         first += f" and ({new} or kildefil = (select min(kildefil) from {suite.table}))"
     preds = [f"({first})"]
+    reached = [("first", first)]
     for number, (cls_name, kwargs, severity, *_) in enumerate(suite.expectations):
         cols = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
         cols += [] if cls_name == "ExpectTableColumnsToMatchSet" else list(kwargs.get("column_list", []))
@@ -197,11 +202,15 @@ def candidate_filter(suite: Suite, present: set[str], types: dict[str, str],
             return None
         if pred != "false":
             pred = f"({pred})"
+            reach = None
             if new is not None:
-                narrowed = _only_new(cls_name, kwargs, severity, pred, suite, present, new, scoped,
-                                     number in per_file)
+                narrowed, reach = _only_new(cls_name, kwargs, severity, pred, suite, present, new, scoped,
+                                            number in per_file)
                 pred = f"({narrowed})"
             preds.append(pred)
+            reached.append(reach)
+    if reaches is not None:
+        reaches += reached
     return " or ".join(preds)
 
 
@@ -235,7 +244,6 @@ def read_table(con, suite: Suite, new_files: list[str] | None = None, files_remo
     new = new_rows_sql(new_files or [])
 
     in_scope = [k for k in suite.derived if scoped and _scope_usable(suite, k, set(existing), True)]
-    scopes = scope_tables(suite, in_scope, new)
 
     def value(name: str, sql) -> str:
         return scoped_derived(suite, name, new) if name in in_scope else derived_sql(sql)[1]
@@ -253,26 +261,37 @@ def read_table(con, suite: Suite, new_files: list[str] | None = None, files_remo
     )
     rows = con.execute(f"select count(*) from {suite.table}").fetchone()[0]
 
-    def read(columns: str, where: str | None, with_: str = scopes):
-        if where is None:
-            return con.execute(f"{with_}select {columns} from {suite.table}{order}").df()
-        # the uniqueness and distinct-value filters are window functions: those need qualify instead of where
-        clause = "qualify" if " over (" in where else "where"
-        return con.execute(f"{with_}select * from (select {columns} from {suite.table}) {clause} {where}{order}").df()
-
     frame = None
     present = set(select) | set(suite.derived)
+    reaches: list = []
+    source = suite.table  # the rows the read starts from
     if has_lineage and new_files is not None:
-        where = candidate_filter(suite, present, types, new_files, scoped, per_file)
+        where = candidate_filter(suite, present, types, new_files, scoped, per_file, reaches)
         if where is not None and rows <= CANDIDATE_ROWS_FROM:
             where = f"({new_rows_sql(new_files)}) or {where}"
+        elif where is not None:  # a large table: only the rows the filters can keep (refresh_rows.py)
+            try:
+                restricted = refresh_rows(con, suite, new, reaches)
+            except Exception:  # e.g. a file rule that cannot be computed once per file: every row
+                restricted = None
+            source = suite.table if restricted is None else f"{restricted} as {name}"
     elif has_lineage and rows > CANDIDATE_ROWS_FROM:
         where = candidate_filter(suite, present, types)
     else:
         where = None
+    keys = [suite.scopes[k] for k in in_scope] + (keys_of(reaches) if source != suite.table else [])
+    scopes = scope_tables(suite, keys, new)
+
+    def read(columns: str, where: str | None, with_: str = scopes, rows_from: str = suite.table):
+        if where is None:
+            return con.execute(f"{with_}select {columns} from {rows_from}{order}").df()
+        # the uniqueness and distinct-value filters are window functions: those need qualify instead of where
+        clause = "qualify" if " over (" in where else "where"
+        return con.execute(f"{with_}select * from (select {columns} from {rows_from}) {clause} {where}{order}").df()
+
     if where is not None:
         try:
-            frame = read(cols, where)
+            frame = read(cols, where, rows_from=source)
         except Exception:  # e.g. a derived rule that cannot be computed: the whole table, below, says why
             frame = None
     if frame is None:

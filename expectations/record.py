@@ -72,7 +72,8 @@ def _gx_version() -> str:
 def fingerprint(resolved: Suite, contract: str | None) -> str:
     """Everything a table's outcomes depend on besides its rows (see the module's docstring)."""
     digest = hashlib.sha256(repr((resolved.table, resolved.expectations, sorted(resolved.derived.items()),
-                                  sorted(resolved.scopes.items()), contract, _gx_version())).encode())
+                                  sorted(resolved.scopes.items()), resolved.file_rules, contract,
+                                  _gx_version())).encode())
     digest.update(_code())
     return digest.hexdigest()[:32]
 

@@ -13,6 +13,9 @@ review here, without reading SQL or loader code, what "a good table" means. Each
   depends on, e.g. police's `journalnr`: a refresh then re-evaluates it only for the keys the new files'
   rows touch (expectations/record.py). A rule over other rows without a scope is evaluated on the whole
   table every time.
+* ``file_rules``: derived rules whose value is the same on every row of a file (decided by the file's name
+  and the table's files, e.g. a gap in the yearly files): a refresh reads only the rows of the files such
+  a rule flags, found once per file (expectations/refresh_rows.py), not every row of the table.
 
 Nothing here imports Great Expectations (that costs ~15 s) or reads a file: values that come from the
 run's settings (`Threshold`) or from the team's dbt seeds (`Seed`) are placeholders, resolved by
@@ -43,6 +46,8 @@ class Suite:
     # derived rule -> the columns its value depends on: a row's value is decided by the rows sharing them
     # (all of the table's), so a refresh re-evaluates it only for the keys the new files' rows touch
     scopes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # derived rules whose value is the same on every row of a file
+    file_rules: tuple[str, ...] = ()
 
     @property
     def schema(self) -> str:
@@ -51,6 +56,11 @@ class Suite:
     @property
     def name(self) -> str:
         return self.table.split(".", 1)[1]
+
+
+def derived_sql(value) -> tuple[str | None, str]:
+    """A derived rule's (file column it is about, SQL): the column is None when the rule names none."""
+    return (value[0], value[1]) if isinstance(value, tuple) else (None, value)
 
 
 @dataclass(frozen=True)
@@ -179,6 +189,9 @@ def previous_year_has_file(table: str) -> str:
             f"or list_contains({years}, {FILE_YEAR} - 1))")
 
 
+YEAR_GAP = ("forrige_aars_fil_findes",)  # previous_year_has_file: the same on every row of a file
+
+
 def in_file_year(expression: str) -> str:
     return f"{expression} is null or {FILE_YEAR} is null or {expression} = {FILE_YEAR}"
 
@@ -201,7 +214,7 @@ RAW: tuple[Suite, ...] = (
         "begge_koordinater_eller_ingen": ("y_utm32", "(x_utm32 is null) = (y_utm32 is null)"),
         "aar_som_filnavn": ("aar", in_file_year("aar")),
         "forrige_aars_fil_findes": previous_year_has_file("raw.survey_kk"),
-    }),
+    }, file_rules=YEAR_GAP),
     Suite("raw.survey_kk_published", (
         *raw_columns(raw_schema.SURVEY_KK_PUBLISHED),
         *not_null("aar", "omraade_kode", "andel_tryg_pct"),
@@ -247,7 +260,7 @@ RAW: tuple[Suite, ...] = (
         "having count(*) > 1) group by all having count(distinct (anmeldt_dato, gerning_fra, gerning_til, "
         "gerningskode, gerningskode_tekst, kommunekode, x_utm32, y_utm32)) > 1)"),
         "forrige_aars_fil_findes": previous_year_has_file("raw.police"),
-    }, scopes={"journalnr_entydig_i_levering": ("journalnr",)}),
+    }, scopes={"journalnr_entydig_i_levering": ("journalnr",)}, file_rules=YEAR_GAP),
     Suite("raw.dst_straf11", (
         *raw_columns(raw_schema.DST_STRAF11),
         *not_null("omraade", "overtraed", "tid"),
@@ -291,7 +304,7 @@ RAW: tuple[Suite, ...] = (
         "undertrykt_naar_personer_mangler": ("personer", "undertrykt = (personer is null)"),
         "aar_som_filnavn": ("aar", in_file_year("aar")),
         "forrige_aars_fil_findes": previous_year_has_file("raw.befolkning_kvadratnet"),
-    }),
+    }, file_rules=YEAR_GAP),
     Suite("raw.lbf", (
         *raw_columns(raw_schema.LBF),
         *not_null("aar", "boligorganisation", "afdelingsnr"),
@@ -306,7 +319,7 @@ RAW: tuple[Suite, ...] = (
     ), derived={
         "aar_som_filnavn": ("aar", in_file_year("aar")),
         "forrige_aars_fil_findes": previous_year_has_file("raw.lbf"),
-    }),
+    }, file_rules=YEAR_GAP),
     Suite("raw.geo_omraader", (
         *raw_columns(raw_schema.GEO_OMRAADER),
         *not_null("omraade_kode", "navn", "niveau"),
@@ -342,7 +355,7 @@ RAW: tuple[Suite, ...] = (
         "kendt_status": ("status", "lower(status) in ('planlagt', 'igang', 'gennemfoert', 'aflyst')"),
         "aar_som_filnavn": ("aar", in_file_year("aar")),
         "forrige_aars_fil_findes": previous_year_has_file("raw.aktiviteter"),
-    }),
+    }, file_rules=YEAR_GAP),
 )
 
 # --- marts: one suite per published table ----------------------------------------------------------------

@@ -159,7 +159,12 @@ def _survey_file(year: int, sha: str, n: int = 40) -> list[tuple]:
              "MK"[i % 2], "30-49", rel, sha, i + 2, datetime(2026, 3, 1)) for i in range(n)]
 
 
-def test_duplicates_across_files_and_a_removed_year_as_in_a_full_validation(tmp_path):
+@pytest.mark.parametrize("large", [False, True], ids=["small_table", "large_table"])
+def test_duplicates_across_files_and_a_removed_year_as_in_a_full_validation(tmp_path, large, monkeypatch):
+    if large:  # the refresh reads the new rows, the touched keys' and the flagged files' (refresh_rows.py)
+        import expectations.prefilter as prefilter
+
+        monkeypatch.setattr(prefilter, "CANDIDATE_ROWS_FROM", 0)
     db = tmp_path / "s.duckdb"
     _insert(db, "raw.survey_kk", SURVEY_COLUMNS, _survey_file(2022, "a" * 64), create=True)
     _insert(db, "raw.survey_kk", SURVEY_COLUMNS, _survey_file(2023, "b" * 64))
@@ -358,3 +363,46 @@ def test_the_warnings_kept_per_file():
     kept = [(s.table, e[1]["column"]) for s in RAW for e in s.expectations if per_file_rule(e, s.derived)]
     assert kept == [("raw.police", "gerningskode"), ("raw.befolkning_kvadratnet", "celle_x_utm32"),
                     ("raw.befolkning_kvadratnet", "celle_y_utm32")]
+
+
+@pytest.mark.parametrize("table", ["raw.police", "raw.survey_kk"])
+def test_a_large_tables_refresh_reads_only_the_rows_its_filters_can_keep(tmp_path, table, monkeypatch):
+    """expectations/refresh_rows.py: the read starts from the new files' rows, every row of a key a new row
+    touches, the first lines and the rows of the files a file rule flags, not from every row; the frame
+    is the one read from every row."""
+    import expectations.prefilter as prefilter
+    from expectations.file_warnings import per_file_rule
+    from expectations.suites import resolve
+
+    monkeypatch.setattr(prefilter, "CANDIDATE_ROWS_FROM", 0)
+    monkeypatch.setattr(prefilter, "SAMPLE_LINES", 2)
+    db = tmp_path / "w.duckdb"
+    if table == "raw.police":
+        _insert(db, table, POLICE_COLUMNS, _police_file(2022, 300, "a" * 64, [_unmapped_code]), create=True)
+        _insert(db, table, POLICE_COLUMNS, _police_file(2024, 300, "b" * 64))  # no 2023: a gap (warning)
+        new = _police_file(2025, 300, "c" * 64, [_bad_2025, _codes((40, 1777))])
+        new[50][0] = "0100-2022-00011"  # and a report of 2022 delivered again, the same day, other content
+        new[50][9] = "2023-01-10"
+        _insert(db, table, POLICE_COLUMNS, new)
+    else:
+        _insert(db, table, SURVEY_COLUMNS, _survey_file(2022, "a" * 64), create=True)
+        _insert(db, table, SURVEY_COLUMNS, _survey_file(2024, "b" * 64))
+        _insert(db, table, SURVEY_COLUMNS, [(*r[:10], "survey_kk/tryghedsundersoegelse_2024_rettelse.csv",
+                                             "d" * 64, *r[12:]) for r in _survey_file(2024, "d" * 64, 3)])
+    suite = resolve(SUITES[table], {})
+    new_files = [f for f in _files(db, table) if "2025" in f or "rettelse" in f]
+    per_file = frozenset(n for n, e in enumerate(suite.expectations) if per_file_rule(e, suite.derived))
+    made = []
+    restrict = prefilter.refresh_rows
+    monkeypatch.setattr(prefilter, "refresh_rows", lambda *a: made.append(restrict(*a)) or made[-1])
+    with duckdb.connect(str(db), read_only=True) as con:
+        restricted = prefilter.read_table(con, suite, new_files, False, per_file)[0]
+        monkeypatch.setattr(prefilter, "refresh_rows", lambda *a: None)
+        every = prefilter.read_table(con, suite, new_files, False, per_file)[0]
+    assert made and made[0] is not None  # the read started from the restricted rows
+    assert len(restricted) > 3 and restricted.equals(every)
+
+
+def _files(db: Path, table: str) -> list[str]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return [f for (f,) in con.execute(f"select distinct kildefil from {table} order by 1").fetchall()]
