@@ -168,8 +168,9 @@ def serve() -> None:
         if later is not None:  # the run goes on while the Data Docs are built; the next request waits
             try:
                 later()
-                print(f"gx worker: Data Docs after the answer {runner.LAST_TIMINGS.get('docs', 0):.2f} s",
-                      file=sys.stderr, flush=True)
+                if "docs" in runner.LAST_TIMINGS:
+                    print(f"gx worker: Data Docs after the answer {runner.LAST_TIMINGS['docs']:.2f} s",
+                          file=sys.stderr, flush=True)
             except Exception:  # the validation is answered; a failed site is the log's, not the run's
                 traceback.print_exc()
     # The parent closed the pipe: every answer is written and flushed, nothing is left to save. Leave
