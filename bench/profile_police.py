@@ -1,0 +1,111 @@
+"""Where the police loader's time goes: `load_source` for police/ into a fresh DuckDB file, phase by phase.
+
+Opens the database and the transaction the way orchestration/raw_assets.py does, times every statement the
+loader sends to DuckDB (labelled by what it does) and every file hash, and prints a table per file and the
+totals. With --keep the database is kept (else a temporary one), for comparing two versions of the loader.
+
+    .venv/bin/python bench/profile_police.py --inbox /work/bench_data/10m/full [--keep /tmp/police.duckdb]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from assets.foundation.database import connect  # noqa: E402
+from assets.ingest import loading  # noqa: E402
+from assets.ingest.contract import LoadContext  # noqa: E402
+from assets.ingest.sources.police import SOURCE  # noqa: E402
+
+# the first words of a statement → the phase it belongs to
+PHASES = (
+    ("create or replace temp table _typed as select *, (row_number()", "line numbers (window)"),
+    ("create or replace temp table _typed", "read_csv → _typed"),
+    ("select count(*), count(*) filter", "count typed rows"),
+    ("select count(*) from read_csv", "count text rows"),
+    ("select min(rowid)", "line by position"),
+    ("select min(", "row rules"),
+    ("with gentagne", "unique journalnr"),
+    ("insert into raw.", "insert into raw"),
+    ("delete from raw.", "delete stale"),
+    ("commit", "commit"),
+)
+
+
+class Timed:
+    """The connection, with every execute timed under its phase (DuckDB materialises a result in execute)."""
+
+    def __init__(self, con, times, per_file):
+        self._con, self._times, self._per_file = con, times, per_file
+        self._file = "(none)"
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+    def execute(self, sql, *args):
+        start, cpu = time.perf_counter(), time.process_time()
+        result = self._con.execute(sql, *args)
+        text = " ".join(sql.split())
+        phase = next((label for prefix, label in PHASES if text.startswith(prefix)), "other")
+        self._times[phase] += time.perf_counter() - start
+        self._times[f"{phase} (cpu)"] += time.process_time() - cpu
+        # a statement belongs to the file named in its parameters, else to the last file named
+        named = [a for a in (args[0] if args else ()) if isinstance(a, str) and ".csv" in a]
+        if named:
+            self._file = ", ".join(Path(a).name for a in named)
+        self._per_file[self._file][phase] += time.perf_counter() - start
+        return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--inbox", type=Path, required=True)
+    parser.add_argument("--keep", type=Path, help="load into this new database file and keep it")
+    args = parser.parse_args()
+    times: dict[str, float] = defaultdict(float)
+    per_file: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    real_sha = loading.sha256_of
+
+    def timed_sha(path):
+        start, cpu = time.perf_counter(), time.process_time()
+        try:
+            return real_sha(path)
+        finally:
+            times["sha256"] += time.perf_counter() - start
+            per_file[Path(path).name]["sha256"] += time.perf_counter() - start
+            times["sha256 (cpu)"] += time.process_time() - cpu
+
+    loading.sha256_of = timed_sha
+    with tempfile.TemporaryDirectory() as tmp, connect(args.keep or Path(tmp) / "w.duckdb") as con:
+        ctx = LoadContext(args.inbox, datetime(2026, 1, 1))
+        timed = Timed(con, times, per_file)
+        start = time.perf_counter()
+        timed.execute("begin transaction")
+        stats = loading.load_source(timed, SOURCE, ctx)
+        timed.execute("commit")
+        total = time.perf_counter() - start
+    print(f"{len(stats['filer'])} files, {stats['raekker']:,} rows, {total:.2f} s in load_source "
+          f"(load average {os.getloadavg()[0]:.2f})")
+    wall = {phase: seconds for phase, seconds in times.items() if not phase.endswith(" (cpu)")}
+    print(f"  {'phase':<24} {'wall':>8} {'cpu':>8}")
+    for phase, seconds in sorted(wall.items(), key=lambda kv: -kv[1]):
+        print(f"  {phase:<24} {seconds:6.2f} s {times.get(f'{phase} (cpu)', 0):6.2f} s")
+    print(f"  {'(untimed python)':<24} {total - sum(wall.values()):6.2f} s")
+    phases = [p for p in dict.fromkeys(label for _, label in PHASES) if any(p in f for f in per_file.values())]
+    phases += sorted({p for f in per_file.values() for p in f} - set(phases))
+    print("\nwall seconds per file (statements without a file name count for the last file named)")
+    print(f"  {'file':<38}" + "".join(f"{p[:11]:>12}" for p in phases))
+    for name, by_phase in per_file.items():
+        print(f"  {name[:38]:<38}" + "".join(f"{by_phase.get(p, 0):12.2f}" for p in phases))
+
+
+if __name__ == "__main__":
+    main()
