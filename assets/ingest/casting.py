@@ -103,6 +103,10 @@ def typed_by_reader(con, rows: TextRows, table: RawTable, positions: dict[str, i
                 f"from {rows.typed_relation(by_position)}", list(rows.params))
     flagged = " or ".join(doubtful) or "false"
     parsed, unsure = con.execute(f"select count(*), count(*) filter (where {flagged}) from _typed").fetchone()
+    # the reader skips rows, never adds one, and the file holds at most `max_rows` (its line breaks): reaching
+    # that bound means nothing was skipped, known without parsing the file again to count its rows
+    if unsure == 0 and parsed == rows.max_rows:
+        return {}
     total = read_source(con, rows, f"select count(*) from {rows.relation}").fetchone()[0]
     # the reader parsed every value, so none is flagged as unparsable
     return {} if parsed == total and unsure == 0 else None
