@@ -93,7 +93,10 @@ def typed_by_reader(con, rows: TextRows, table: RawTable, positions: dict[str, i
             expr = field
         select.append(f'{expr} as "{col.name}"')
         if col.type in ("INTEGER", "BIGINT"):
-            text = cast_expr(f"cast({field} as VARCHAR)", "VARCHAR", missing)
+            # a number the reader parsed is never empty text, so without missing-value markers the field
+            # itself says whether there was a value (no number formatted back into text per row)
+            text = field if col.type == "INTEGER" and not missing else \
+                cast_expr(f"cast({field} as VARCHAR)", "VARCHAR", missing)
             select.append(f"({text} is not null and {expr} is null) as _unsure{len(doubtful)}")
             doubtful.append(f"_unsure{len(doubtful)}")
     # a failing statement would abort the caller's transaction, so the typed read skips what it cannot parse
