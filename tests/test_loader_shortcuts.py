@@ -66,7 +66,7 @@ def test_line_endings_and_blank_lines_load_as_without_the_shortcut(con, inbox, c
     load_source(con, police.SOURCE, ctx)
     fast = _police_rows(con)
     real = digests.digest_of
-    monkeypatch.setattr(digests, "digest_of", lambda path: digests.FileDigest(real(path).sha256, None))
+    monkeypatch.setattr(digests, "digest_of", lambda path, count_lines=True: real(path, count_lines=False))
     con.execute("drop table raw.police")
     load_source(con, police.SOURCE, ctx)
     assert _police_rows(con) == fast
@@ -91,3 +91,12 @@ def test_a_file_whose_rows_reach_the_bound_is_parsed_once(con, inbox, ctx, monke
     write(inbox, "police/anmeldelser_2024.csv", "\n".join([POLICE_HEADER] + [ROW.format(i=i) for i in range(3)]))
     assert load_source(con, police.SOURCE, ctx)["raekker"] == 3
     assert read_again == []
+
+
+def test_a_file_loaded_before_is_only_hashed(tmp_path):
+    from assets.ingest.digests import Digests
+
+    old, new = write(tmp_path, "a.csv", "h\n1\n"), write(tmp_path, "b.csv", "h\n1\n")
+    with Digests([old, new], loaded=frozenset({old})) as found:
+        assert (found.of(old).max_records, found.of(new).max_records) == (None, 2)
+        assert found.of(old).sha256 == found.of(new).sha256 == sha256_of(old)

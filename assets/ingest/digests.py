@@ -22,14 +22,14 @@ _CHUNK = 1 << 20
 class FileDigest:
     sha256: str
     # records a text reader can find at most (header included): every line break (LF, CRLF or a lone CR)
-    # ends one, plus an unterminated last line; None for a compressed file (its text is not counted)
+    # ends one, plus an unterminated last line; None when not counted (a compressed file, a loaded one)
     max_records: int | None
 
 
-def digest_of(path: Path) -> FileDigest:
+def digest_of(path: Path, count_lines: bool = True) -> FileDigest:
     """The file's sha256 (as assets.foundation.files.sha256_of) and its line breaks, in one read."""
     digest = hashlib.sha256()
-    count = path.suffix.lower() != ".gz"
+    count = count_lines and path.suffix.lower() != ".gz"
     breaks, last, cr_at_end = 0, b"", False
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(_CHUNK), b""):
@@ -48,14 +48,16 @@ def digest_of(path: Path) -> FileDigest:
 class Digests:
     """The digests of a source's files, started at once in background threads; `of` waits for one.
 
+    The line breaks are counted only in the files not loaded before (`loaded`): a file loaded before is
+    most likely unchanged and only its sha256 is needed; if it did change, the typed read counts its rows.
     An error reading a file (it vanished, no permission) is raised by `of` for that file, as reading it
     directly would. Leaving the `with` block drops the digests not yet started.
     """
 
-    def __init__(self, paths: list[Path]):
+    def __init__(self, paths: list[Path], loaded: frozenset[Path] = frozenset()):
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sha256")
-        self._futures: dict[Path, Future[FileDigest]] = {path: self._pool.submit(digest_of, path)
-                                                          for path in paths}
+        self._futures: dict[Path, Future[FileDigest]] = {
+            path: self._pool.submit(digest_of, path, path not in loaded) for path in paths}
 
     def of(self, path: Path) -> FileDigest:
         return self._futures[path].result()

@@ -68,7 +68,8 @@ def load_source(con: duckdb.DuckDBPyConnection, source: Source, ctx: LoadContext
         kept = {}
     files = source_files(ctx.inbox / source.folder, source.patterns, source.exclude)
     now = {ctx.relative(path): path for path in files}
-    with Digests(files) as digests:  # hashed in the background, while DuckDB reads the files before
+    # hashed in the background while DuckDB reads the files before
+    with Digests(files, loaded=frozenset(path for rel, path in now.items() if rel in kept)) as digests:
         stale = sorted(rel for rel, (sha, _) in kept.items()
                        if rel not in now or digests.of(now[rel]).sha256 != sha)
         if stale:
