@@ -100,3 +100,34 @@ def test_a_file_loaded_before_is_only_hashed(tmp_path):
     with Digests([old, new], loaded=frozenset({old})) as found:
         assert (found.of(old).max_records, found.of(new).max_records) == (None, 2)
         assert found.of(old).sha256 == found.of(new).sha256 == sha256_of(old)
+
+
+@pytest.mark.parametrize(("change", "column", "words"), [
+    ((";1220;", ";12x0;"), "gerningskode", "'12x0' is not a valid whole number"),
+    ((";726000;", ";12.6;"), "x_utm32", "coordinate outside Copenhagen"),
+    (("2024-03-01;2024-03-01 06:00:00", "2025-03-01;2024-03-01 06:00:00"), "anmeldt_dato", "after leveret_dato"),
+])
+def test_a_rule_broken_in_the_second_file_names_that_file_line_and_column(con, inbox, ctx, change, column, words):
+    """The first file keeps the contract, the second (hashed in the background while the first is read)
+    breaks it late: the first pass over the rows says so, and the error names the second file's line."""
+    rows = [ROW.format(i=i) for i in range(2000)]
+    write(inbox, "police/anmeldelser_2023.csv", "\n".join([POLICE_HEADER, *rows]) + "\n")
+    rows[1500] = rows[1500].replace(*change)
+    write(inbox, "police/anmeldelser_2024.csv", "\n".join([POLICE_HEADER, *rows]) + "\n")
+    con.execute("begin transaction")
+    with pytest.raises(ContractError) as err:
+        load_source(con, police.SOURCE, ctx)
+    con.execute("rollback")
+    assert (err.value.file, err.value.line, err.value.column) == ("police/anmeldelser_2024.csv", 1502, column)
+    assert words in str(err.value)
+
+
+def test_a_journalnr_repeated_with_other_content_in_the_second_file_is_named(con, inbox, ctx):
+    rows = [ROW.format(i=i) for i in range(2000)]
+    write(inbox, "police/anmeldelser_2023.csv", "\n".join([POLICE_HEADER, *rows]) + "\n")
+    rows += [ROW.format(i=7), ROW.format(i=9).replace("Simpel vold", "Røveri")]  # identical, then changed
+    write(inbox, "police/anmeldelser_2024.csv", "\n".join([POLICE_HEADER, *rows]) + "\n")
+    with pytest.raises(ContractError) as err:
+        load_source(con, police.SOURCE, ctx)
+    assert (err.value.file, err.value.line, err.value.column) == ("police/anmeldelser_2024.csv", 2003, "journalnr")
+    assert "first seen on line 11" in str(err.value)
