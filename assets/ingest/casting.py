@@ -93,7 +93,10 @@ def typed_by_reader(con, rows: TextRows, table: RawTable, positions: dict[str, i
             expr = field
         select.append(f'{expr} as "{col.name}"')
         if col.type in ("INTEGER", "BIGINT"):
-            text = cast_expr(f"cast({field} as VARCHAR)", "VARCHAR", missing)
+            # a number the reader parsed is never empty text, so without missing-value markers the field
+            # itself says whether there was a value (no number formatted back into text per row)
+            text = field if col.type == "INTEGER" and not missing else \
+                cast_expr(f"cast({field} as VARCHAR)", "VARCHAR", missing)
             select.append(f"({text} is not null and {expr} is null) as _unsure{len(doubtful)}")
             doubtful.append(f"_unsure{len(doubtful)}")
     # a failing statement would abort the caller's transaction, so the typed read skips what it cannot parse
@@ -103,6 +106,10 @@ def typed_by_reader(con, rows: TextRows, table: RawTable, positions: dict[str, i
                 f"from {rows.typed_relation(by_position)}", list(rows.params))
     flagged = " or ".join(doubtful) or "false"
     parsed, unsure = con.execute(f"select count(*), count(*) filter (where {flagged}) from _typed").fetchone()
+    # the reader skips rows, never adds one, and the file holds at most `max_rows` (its line breaks): reaching
+    # that bound means nothing was skipped, known without parsing the file again to count its rows
+    if unsure == 0 and parsed == rows.max_rows:
+        return {}
     total = read_source(con, rows, f"select count(*) from {rows.relation}").fetchone()[0]
     # the reader parsed every value, so none is flagged as unparsable
     return {} if parsed == total and unsure == 0 else None

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import duckdb
 
-from assets.foundation.files import sha256_of, source_files
+from assets.foundation.files import source_files
 from assets.ingest.casting import drop_temp_table, line_by_position, typed_by_reader, typed_from_text
 from assets.ingest.contract import Check, ContractError, LoadContext, Problem, Problems
+from assets.ingest.digests import Digests, FileDigest
 from assets.ingest.raw_schema import LINEAGE_COLUMNS, RawTable
 from assets.ingest.readers import TextRows, csv_rows, match_columns, read_header, stage_excel
 from assets.ingest.row_rules import check_rows, check_unique, collect_rows, collect_unique
@@ -66,25 +67,30 @@ def load_source(con: duckdb.DuckDBPyConnection, source: Source, ctx: LoadContext
         con.execute(f"comment on table raw.{source.table.name} is '{contract}'")
         kept = {}
     files = source_files(ctx.inbox / source.folder, source.patterns, source.exclude)
-    now = {ctx.relative(path): (path, sha256_of(path)) for path in files}
-    stale = sorted(rel for rel, (sha, _) in kept.items() if now.get(rel, (None, None))[1] != sha)
-    if stale:
-        con.execute(f"delete from raw.{source.table.name} where kildefil in (select unnest(?::VARCHAR[]))",
-                    [stale])
-    rows_total = 0
-    file_stats = []
-    for rel, (path, sha) in now.items():
-        if rel in kept and kept[rel][0] == sha:
-            n, reused = kept[rel][1], True
-        elif problems is not None:
-            n, reused = _collecting(con, source, path, rel, sha, ctx, problems), False
-        elif source.custom_loader is not None:
-            n, reused = source.custom_loader(con, path, rel, sha, ctx), False
-        else:
-            n, reused = _load_tabular_file(con, source, path, rel, sha, ctx), False
-        rows_total += n
-        file_stats.append({"fil": rel, "sha256": sha, "raekker": n, "kilde": source.table.name,
-                           "genbrugt": reused})
+    now = {ctx.relative(path): path for path in files}
+    # hashed in the background while DuckDB reads the files before
+    with Digests(files, loaded=frozenset(path for rel, path in now.items() if rel in kept)) as digests:
+        stale = sorted(rel for rel, (sha, _) in kept.items()
+                       if rel not in now or digests.of(now[rel]).sha256 != sha)
+        if stale:
+            con.execute(f"delete from raw.{source.table.name} where kildefil in (select unnest(?::VARCHAR[]))",
+                        [stale])
+        rows_total = 0
+        file_stats = []
+        for rel, path in now.items():
+            digest = digests.of(path)
+            sha = digest.sha256
+            if rel in kept and kept[rel][0] == sha:
+                n, reused = kept[rel][1], True
+            elif problems is not None:
+                n, reused = _collecting(con, source, path, rel, digest, ctx, problems), False
+            elif source.custom_loader is not None:
+                n, reused = source.custom_loader(con, path, rel, sha, ctx), False
+            else:
+                n, reused = _load_tabular_file(con, source, path, rel, digest, ctx), False
+            rows_total += n
+            file_stats.append({"fil": rel, "sha256": sha, "raekker": n, "kilde": source.table.name,
+                               "genbrugt": reused})
     return {"filer": file_stats, "raekker": rows_total}
 
 
@@ -121,19 +127,20 @@ def _loaded_files(con, table: str, contract: str) -> dict[str, tuple[str, int]] 
     return {rel: (sha, n) for rel, sha, _, n in loaded}
 
 
-def _collecting(con, source: Source, path: Path, rel: str, sha: str, ctx: LoadContext, problems: Problems) -> int:
+def _collecting(con, source: Source, path: Path, rel: str, digest: FileDigest, ctx: LoadContext,
+                problems: Problems) -> int:
     """Load one file, recording its problems instead of raising. A problem that stops the reading itself (an
     unreadable file, a missing column, a wrong field count, a bad GeoJSON feature) is recorded alone."""
     try:
         if source.custom_loader is not None:
-            return source.custom_loader(con, path, rel, sha, ctx)
-        return _load_tabular_file(con, source, path, rel, sha, ctx, problems)
+            return source.custom_loader(con, path, rel, digest.sha256, ctx)
+        return _load_tabular_file(con, source, path, rel, digest, ctx, problems)
     except ContractError as error:
         problems.append(Problem.from_error(error))
         return 0
 
 
-def _load_tabular_file(con, source: Source, path: Path, rel: str, sha: str, ctx: LoadContext,
+def _load_tabular_file(con, source: Source, path: Path, rel: str, digest: FileDigest, ctx: LoadContext,
                        problems: Problems | None = None) -> int:
     if path.suffix.lower() == ".xlsx":
         header, header_row = stage_excel(con, path, rel, source.table)
@@ -142,14 +149,14 @@ def _load_tabular_file(con, source: Source, path: Path, rel: str, sha: str, ctx:
     else:
         header = read_header(path, rel, source.delimiter)
         positions = match_columns(source.table, header, rel)
-        rows = csv_rows(path, rel, header, source.delimiter)
+        rows = csv_rows(path, rel, header, source.delimiter, digest.max_records)
     checks = source.checks + (source.file_checks(path) if source.file_checks else ())
     try:
         return load_text_table(
             con, rows, source.table, rel, positions,
             missing=source.missing, checks=checks, unique_key=source.unique_key,
             identical_repeats_ok=source.identical_repeats_ok, derived_sql=source.derived_sql,
-            sha256=sha, loaded_at=ctx.loaded_at, problems=problems,
+            sha256=digest.sha256, loaded_at=ctx.loaded_at, problems=problems,
         )
     finally:
         drop_temp_table(con, "_staging")

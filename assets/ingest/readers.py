@@ -83,13 +83,18 @@ class TextRows:
     read_error: Callable[[duckdb.Error], ContractError] | None = None
     # the same rows read with the reader's own typing (position → type), when the source can do that
     typed_relation: Callable[[dict[int, str]], str] | None = None
+    # the most rows the file can hold (its line breaks, less the header), when known without parsing it
+    max_rows: int | None = None
 
 
 _DUCKDB_LINE = re.compile(r"[Ll]ine:?\s*(\d+)")
 
 
-def csv_rows(path: Path, rel: str, header: list[str], delimiter: str) -> TextRows:
-    """A delimited text file as text rows: every field VARCHAR, typed afterwards by load_text_table."""
+def csv_rows(path: Path, rel: str, header: list[str], delimiter: str, max_records: int | None = None) -> TextRows:
+    """A delimited text file as text rows: every field VARCHAR, typed afterwards by load_text_table.
+
+    `max_records` is the most records (header included) the file's line breaks allow (digests.FileDigest).
+    """
 
     def relation(types: dict[int, str]) -> str:
         columns = {f"c{i}": types.get(i, "VARCHAR") for i in range(len(header))}
@@ -99,7 +104,8 @@ def csv_rows(path: Path, rel: str, header: list[str], delimiter: str) -> TextRow
                 f"encoding = 'utf-8'{skip})")
 
     return TextRows(relation({}), (str(path), delimiter, "gzip" if path.suffix == ".gz" else "none"),
-                    read_error=lambda exc: csv_error(exc, rel, header, delimiter), typed_relation=relation)
+                    read_error=lambda exc: csv_error(exc, rel, header, delimiter), typed_relation=relation,
+                    max_rows=None if max_records is None else max_records - 1)
 
 
 def csv_error(exc: duckdb.Error, rel: str, header: list[str], delimiter: str) -> ContractError:

@@ -13,11 +13,19 @@ from assets.ingest.readers import TextRows
 
 def check_rows(con, rows: TextRows, table: RawTable, rel: str, positions: dict[str, int], line: str,
                 flags: dict[str, str], checks: tuple[Check, ...]) -> None:
-    """Values that do not parse as their type come first, then the contract's row rules; earliest line wins."""
+    """Values that do not parse as their type come first, then the contract's row rules; earliest line wins.
+
+    A first pass asks only whether every row keeps every rule (one conjunction, evaluated vector by vector
+    on the rows still in question); the earliest line of each broken rule is sought only when one is broken.
+    """
+    fine = [f"{flag} is not true" for flag in flags.values()]
+    fine += [f"coalesce(({c.predicate}), false)" for c in checks]
+    if not fine:
+        return
+    if con.execute(f"select coalesce(bool_and({' and '.join(fine)}), true) from _typed").fetchone()[0]:
+        return
     probes = [f"min({line}) filter (where {flag})" for flag in flags.values()]
     probes += [f"min({line}) filter (where not coalesce(({c.predicate}), false))" for c in checks]
-    if not probes:
-        return
     firsts = con.execute(f"select {', '.join(probes)} from _typed").fetchone()
     bad_types = [(n, name) for n, name in zip(firsts[: len(flags)], flags, strict=True) if n is not None]
     if bad_types:
@@ -52,6 +60,8 @@ def check_unique(con, table: RawTable, rel: str, line: str, unique_key: tuple[st
     file); only their rows are compared, and the reported line is the first whose content differs from
     the key's first row (or, without identical repeats, the key's second row).
     """
+    if not _keys_may_repeat(con, unique_key):
+        return
     key = ", ".join(f'"{k}"' for k in unique_key)
     content = ", ".join(f'"{c.name}"' for c in table.columns)
     differs = "r._indhold <> f.foerste_indhold" if identical_repeats_ok else "true"
@@ -75,6 +85,16 @@ def check_unique(con, table: RawTable, rel: str, line: str, unique_key: tuple[st
         what = "with different content " if identical_repeats_ok else ""
         raise ContractError(rel, f"duplicate {'/'.join(unique_key)} {what}(first seen on line {bad[1]})",
                             line=bad[0], column=col)
+
+
+def _keys_may_repeat(con, unique_key: tuple[str, ...]) -> bool:
+    """Whether any key may occur twice: a first pass counting the keys' distinct hashes (integers are cheaper
+    to gather than the text keys). As many distinct hashes as keys means every key is different; a shared
+    hash sends the keys to the exact check, which tells a repeat from a collision."""
+    key = ", ".join(f'"{k}"' for k in unique_key)
+    present = " and ".join(f'"{k}" is not null' for k in unique_key)
+    keys, hashes = con.execute(f"select count(*), count(distinct hash({key})) from _typed where {present}").fetchone()
+    return hashes < keys
 
 
 def _type_word(type_: str) -> str:
@@ -135,6 +155,8 @@ def texts_at(con, rows: TextRows, position: int, lines: list[int]) -> dict[int, 
 def collect_unique(con, table: RawTable, rel: str, line: str, unique_key: tuple[str, ...],
                    identical_repeats_ok: bool, problems: Problems) -> int:
     """Like check_unique, but records every repeated key's lines (capped), with their count."""
+    if not _keys_may_repeat(con, unique_key):
+        return 0
     key = ", ".join(f'"{k}"' for k in unique_key)
     content = ", ".join(f'"{c.name}"' for c in table.columns)
     differs = "r._indhold <> f.foerste_indhold" if identical_repeats_ok else "true"
