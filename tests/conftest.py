@@ -23,13 +23,16 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def pytest_sessionstart(session):
     """The dbt manifest is a build product (never prepared on import): prepare it once for the session, so
     the tests that load the Dagster definitions find it on a fresh clone. With pytest-xdist the controller
-    prepares it before the workers start; they do not parse again (two parses would write it at once)."""
+    prepares it before the workers start (xdist starts them in its own, later hook); the workers only read
+    it. With the vars of `tryghed run` over every year, so every run's parse (each into its own warehouse's
+    target folder) finds the prepared partial parse valid and parses nothing."""
     if hasattr(session.config, "workerinput"):
         return
     from assets.foundation.dbt_project import prepare_manifest
     from assets.foundation.settings import Settings
+    from orchestration.partitions import all_years
 
-    prepare_manifest(Settings().dbt_vars())
+    prepare_manifest(Settings().dbt_vars(all_years()))
 
 
 # --- running on two workers (pytest-xdist, `-n 2 --dist loadgroup` in pyproject.toml) ------------------------
