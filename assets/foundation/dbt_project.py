@@ -116,6 +116,8 @@ def invoke(command: Sequence[str], vars_: dict, *, target_path: Path, database: 
     """
     from dbt.cli.main import dbtRunner
 
+    if "database" in vars_:
+        raise DbtError("the working database is invoke's argument `database`, not a var (the parse leaves it out)")
     if database is not None and Path(database).stem != _DATABASE_NAME:
         # dbt-duckdb names the database (the first part of every table's name) after the file; the parse,
         # which does not see the file, names it after the profile's default
