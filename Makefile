@@ -19,10 +19,12 @@ $(VENV)/.installed: $(UV) uv.lock pyproject.toml
 
 install: $(VENV)/.installed
 
-# The dbt manifest Dagster's definitions read: a build product (also prepared by `tryghed run` and the tests)
+# The dbt manifest Dagster's definitions read: a build product (also prepared by `tryghed run` and the tests),
+# with the vars of `tryghed run` over every year, so a run's own parse starts from it and finds nothing to do
 manifest: install
 	$(VENV)/bin/python -c "from assets.foundation.dbt_project import prepare_manifest; \
-	from assets.foundation.settings import settings_from_env; print(prepare_manifest(settings_from_env().dbt_vars()))"
+	from assets.foundation.settings import settings_from_env; from orchestration.partitions import all_years; \
+	print(prepare_manifest(settings_from_env().dbt_vars(all_years())))"
 
 # The status report's PDF is its HTML page printed by Debian's headless Chromium: installed when missing
 # (apt-get, so as root); where that is not possible the run still works and says the PDF was skipped.

@@ -3,7 +3,8 @@
 - the run's Dagster events (its warehouse's instance, `<warehouse>/.dagster`): the start of the run (after
   imports, the dbt manifest and the definitions), each step from its start to its success or failure
   (each loader, the raw and the mart checks of Great Expectations, dbt, publishing, docs, report);
-- dbt's `run_results.json` (copied next to the run's log by the bench): the models and tests by name;
+- dbt's `run_results.json` (the run's own, `<warehouse>/.dbt/target/`, copied next to the run's log by the
+  bench): the models and tests by name;
 - the cost of storing the run's events, measured by writing the same events again into a scratch
   instance through the storage `tryghed run` uses (orchestration/adapters/dagster_instance.py).
 

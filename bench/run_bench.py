@@ -125,9 +125,11 @@ def measure(cmd: list[str], log: Path, env: dict | None = None) -> Measure:
 
 def measure_run(cmd: list[str], log: Path, warehouse: Path) -> tuple[Measure, Breakdown | None]:
     """A `tryghed` run measured, and its breakdown (its events and dbt's run_results.json, kept by the log)."""
+    from assets.foundation.settings import WarehouseLayout
+
     m = measure(cmd, log)
     results = log.with_suffix(".run_results.json")
-    dbt_results = ROOT / "dbt_project" / "target" / "run_results.json"
+    dbt_results = WarehouseLayout(warehouse).dbt_target / "run_results.json"  # the run's own dbt target
     if dbt_results.is_file() and dbt_results.stat().st_mtime >= m.started:
         shutil.copyfile(dbt_results, results)
     try:

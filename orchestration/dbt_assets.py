@@ -9,7 +9,9 @@ as with the CLI resource. A failed test fails the step, so publishing, downstrea
 run.
 
 The manifest is prepared by a build step (`make manifest`, `tryghed run`, the test session), never here:
-importing this module only reads it.
+importing this module only reads it. The build writes into the warehouse's own dbt target folder
+(`<warehouse>/.dbt/target`), never into dbt_project/target, so builds into different warehouses can run
+at the same time.
 
 Assets: groups by the model's folder (staging, intermediate, marts, udgivelse; seeds), owner
 `team:sikker-by`, code version = dbt's checksum of the SQL. Only the yearly marts (incremental: they
@@ -83,12 +85,15 @@ def tryghed_dbt_assets(context: dg.AssetExecutionContext, tryghed: TryghedResour
     settings = tryghed.settings()
     first, last = years_from_tags(context.run.tags)
     full_refresh = context.run.tags.get(FULL_REFRESH_TAG) == "true"
-    yield from dbt_build(context, settings.dbt_vars((first, last)), full_refresh, database=settings.database)
+    yield from dbt_build(context, settings.dbt_vars((first, last)), full_refresh, database=settings.database,
+                         target_path=settings.layout.dbt_target)
 
 
-def dbt_build(context: dg.AssetExecutionContext, vars_: dict, full_refresh: bool = False,
-              database: Path | None = None):
+def dbt_build(context: dg.AssetExecutionContext, vars_: dict, full_refresh: bool = False, *,
+              target_path: Path, database: Path | None = None):
     """Run `dbt build` in-process with the run's vars and yield Dagster events while it runs.
+
+    dbt writes into `target_path`, the run's own folder (WarehouseLayout.dbt_target).
 
     Without `full_refresh`, the build refreshes the police models by delivery when the previous build
     allows it, and is a full refresh otherwise (assets.foundation.refresh.plan_refresh); a selection of
@@ -119,7 +124,7 @@ def dbt_build(context: dg.AssetExecutionContext, vars_: dict, full_refresh: bool
         try:
             outcome["result"] = invoke(
                 ["build", "--quiet", *(["--full-refresh"] if full_refresh else []), *selection],
-                vars_, callbacks=[on_event],
+                vars_, target_path=target_path, database=database, callbacks=[on_event],
             )
         except BaseException as exc:  # surfaced in the Dagster step below
             outcome["error"] = exc
@@ -138,7 +143,7 @@ def dbt_build(context: dg.AssetExecutionContext, vars_: dict, full_refresh: bool
         if node.startswith("unit_test"):
             continue
         for event in dagster_events(raw, manifest=manifest, translator=translator, context=context,
-                                    target_path=TARGET, project=dbt_project):
+                                    target_path=target_path, project=dbt_project):
             if isinstance(event, dg.Output) or (isinstance(event, dg.AssetCheckResult) and not event.passed):
                 held.append((event, node))
             else:

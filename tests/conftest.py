@@ -23,41 +23,47 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def pytest_sessionstart(session):
     """The dbt manifest is a build product (never prepared on import): prepare it once for the session, so
     the tests that load the Dagster definitions find it on a fresh clone. With pytest-xdist the controller
-    prepares it before the workers start; they do not parse again (two parses would write it at once)."""
+    prepares it before the workers start (xdist starts them in its own, later hook); the workers only read
+    it. With the vars of `tryghed run` over every year, so every run's parse (each into its own warehouse's
+    target folder) finds the prepared partial parse valid and parses nothing."""
     if hasattr(session.config, "workerinput"):
         return
     from assets.foundation.dbt_project import prepare_manifest
     from assets.foundation.settings import Settings
+    from orchestration.partitions import all_years
 
-    prepare_manifest(Settings().dbt_vars())
+    prepare_manifest(Settings().dbt_vars(all_years()))
 
 
-# --- running on two workers (pytest-xdist, `-n 2 --dist loadgroup` in pyproject.toml) ------------------------
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups
+# --- running on two workers (pytest-xdist, `-n 2 --dist loadfile` in pyproject.toml) -------------------------
+# `--dist loadfile` keeps each test module on one worker, in file order: a module's runs (its module-scoped
+# fixtures) are made once and its tests that build on each other (test_refresh_by_delivery's a–e) see each
+# other's changes. Only the session's `pipeline` run is made once per worker (~20 s) rather than once.
+# (`--dist loadgroup`, by xdist_group marks, does not group under pytest 9.2: xdist 3.8 still marks a group by
+# rewriting the item's `_nodeid`, which pytest 9.2 no longer reads; pytest-xdist issue #1386.)
+# The modules with the longest runs, longest first (measured with `--durations=0`): they are handed out first
+# (`--no-loadscope-reorder` keeps this order), so the two workers end close together; the rest follow in
+# file order. A module missing here only makes the suite end later, never fail.
+SLOW_MODULES_FIRST = (
+    "test_refresh_by_delivery", "test_status_calendar", "test_bad_input_matrix", "test_partnerships",
+    "test_gx_refresh", "test_publishing", "test_yearly_cycle", "test_baseline_freeze", "test_statusrapport",
+    "test_releases", "test_dagster_ui_browser", "test_expectations", "test_check_command",
+)
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests that share a run stay on one worker, so no run is made twice: every test of the session's
-    `pipeline` in one group, and the tests of a module-scoped fixture (a module's own runs) in one group
-    each. Tests that share nothing are spread one by one."""
-    for item in items:
-        group = _xdist_group(item)
-        if group is not None:
-            item.add_marker(pytest.mark.xdist_group(group))
-
-
-def _xdist_group(item) -> str | None:
-    names = getattr(item, "fixturenames", ())
-    if "pipeline" in names:
-        return "pipeline"
-    definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
-    shared = sorted(n for n in names if definitions.get(n) and definitions[n][-1].baseid  # the tests' own, not
-                    and definitions[n][-1].scope in ("module", "session"))  # pytest's (tmp_path_factory)
-    return f"{item.module.__name__}::{shared[0]}" if shared and item.module is not None else None
+    """The slow modules first (a stable sort: the tests of a module keep their order); every worker sorts
+    the same way, as xdist requires."""
+    rank = {name: i for i, name in enumerate(SLOW_MODULES_FIRST)}
+    items.sort(key=lambda item: rank.get(Path(str(item.fspath)).stem, len(rank)))
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item, nextitem):
-    """A test marked `writes_dbt_seed` changes a file of the dbt project (the committed seed), which every
-    run reads: on xdist it runs alone, while no other worker is in a test (fixtures included)."""
+    """A test marked `writes_dbt_seed` changes a file of the dbt project, which every run reads: on xdist it
+    runs alone, while no other worker is in a test (fixtures included). No test needs it now (the frozen
+    baseline's end-to-end test gives dbt a copy of the seeds: assets.foundation.dbt_project.SEEDS_DIR); it
+    stays for a test that cannot avoid changing the project."""
     worker = getattr(item.config, "workerinput", None)
     if worker is None:
         return (yield)

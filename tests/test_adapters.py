@@ -26,7 +26,7 @@ def test_dbt_duckdb_connection_cache_is_where_the_adapter_looks(tmp_path):
     # a real dbt command on a fresh database, then the file must be free for a writer in this process
     settings = Settings().with_paths(warehouse=tmp_path)
     result = invoke(["show", "--quiet", "--inline", "select 1 as x"], settings.dbt_vars(),
-                    target_path=tmp_path / "target")
+                    target_path=tmp_path / "target", database=settings.database)
     assert result.success, result.exception
     assert DuckDBConnectionManager._ENV is None  # invoke released it
     release_database()  # and a second release is harmless

@@ -1,8 +1,8 @@
 """Freezing the 2024 baseline: `freeze()` on hand-written marts and a temporary seed, and once end to end.
 
-The unit tests never touch the committed seed (they pass a seed path under tmp_path). The end-to-end test
-has to use the real seed, because the dbt project dir is fixed at import time; it backs the file up,
-empties it for the test and always restores the original bytes.
+No test writes the committed seed: the unit tests pass a seed path under tmp_path, and the end-to-end test
+gives dbt (and freeze) a copy of the project's seeds folder (assets.foundation.dbt_project.SEEDS_DIR, which
+reaches dbt as the var seeds_dir), so it runs beside the other tests.
 """
 
 from __future__ import annotations
@@ -207,27 +207,31 @@ EXTRA_BURGLARIES = 50
 
 
 @pytest.fixture
-def real_seed():
-    """The committed seed, emptied for the test and always restored byte for byte afterwards."""
-    original = baseline.SEED_PATH.read_bytes()
-    backup = baseline.SEED_PATH.with_name(f".{baseline.SEED_PATH.name}.test-backup")
-    shutil.copy2(baseline.SEED_PATH, backup)
-    try:
-        baseline.SEED_PATH.write_text(HEADER, encoding="utf-8")
-        yield baseline.SEED_PATH
-    finally:
-        baseline.SEED_PATH.write_bytes(original)
-        backup.unlink(missing_ok=True)
+def frozen_seed(tmp_path, monkeypatch):
+    """The frozen seed as dbt and freeze() read it in this test: in a copy of the project's seeds folder,
+    emptied; the committed seed is never written (checked afterwards, byte for byte)."""
+    from assets.foundation import dbt_project
+
+    committed = dbt_project.PROJECT_SEEDS_DIR / baseline.SEED_PATH.name
+    before = committed.read_bytes()
+    seeds = tmp_path / "seeds"
+    shutil.copytree(dbt_project.PROJECT_SEEDS_DIR, seeds)
+    seed = seeds / committed.name
+    seed.write_text(HEADER, encoding="utf-8")
+    monkeypatch.setattr(dbt_project, "SEEDS_DIR", seeds)
+    monkeypatch.setattr(baseline, "SEED_PATH", seed)
+    yield seed
+    assert committed.read_bytes() == before
 
 
-@pytest.mark.writes_dbt_seed
-def test_end_to_end_frozen_version_survives_changed_data(pipeline, tmp_path, real_seed, monkeypatch):
+def test_end_to_end_frozen_version_survives_changed_data(pipeline, tmp_path, frozen_seed, monkeypatch):
+    from assets.foundation.dbt_project import PROJECT_SEEDS_DIR
     from orchestration.cli import main
 
     # the first run is the session's (a generated 2023–2025 inbox, run with the committed seed, which holds
     # no frozen version): a copy of its inbox and warehouse is the state right after that run
     source_inbox, source_warehouse, _marts, _areas = pipeline
-    assert frozen_versions(baseline.SEED_PATH.with_name(f".{baseline.SEED_PATH.name}.test-backup")) == {}
+    assert frozen_versions(PROJECT_SEEDS_DIR / frozen_seed.name) == {}
     inbox, warehouse = tmp_path / "inbox", tmp_path / "warehouse"
     shutil.copytree(source_inbox, inbox)
     shutil.copytree(source_warehouse, warehouse, symlinks=True)
@@ -236,11 +240,11 @@ def test_end_to_end_frozen_version_survives_changed_data(pipeline, tmp_path, rea
     assert len(first) == 4 and not first["fastfrosset"].any()
     assert first["version"].str.startswith("beregnet-").all()
 
-    v1 = freeze(settings, "v1", today=date(2026, 3, 2), seed_path=real_seed)
+    v1 = freeze(settings, "v1", today=date(2026, 3, 2), seed_path=frozen_seed)
     v1_values = {r["gerningstype"]: (r["baseline_antal"], r["baseline_pr_1000"]) for r in v1}
     assert v1_values == {r.gerningstype: (r.baseline_antal, r.baseline_pr_1000) for r in first.itertuples()}
     with pytest.raises(AlreadyFrozen, match="already frozen as v1"):
-        freeze(settings, "v2", seed_path=real_seed)
+        freeze(settings, "v2", seed_path=frozen_seed)
     # the same data again (dbt only, not a whole run): the computed version equals v1 and is not repeated
     unchanged = _dbt_build_baseline_only(settings, tmp_path / "dbt_target", monkeypatch)
     assert set(unchanged["version"]) == {"v1"} and unchanged["fastfrosset"].all() and len(unchanged) == 4
@@ -289,7 +293,7 @@ def _dbt_build_baseline_only(settings: Settings, target: Path, monkeypatch) -> p
 
     # invoke releases the database afterwards (dbt-duckdb keeps it open in this process otherwise)
     result = invoke(["build", "--quiet", "--select", "baseline_2024_frosset", "baseline", "baseline_2024"],
-                    settings.dbt_vars(), target_path=target)
+                    settings.dbt_vars(), target_path=target, database=settings.database)
     assert result.success, result.exception or result.result
     con = duckdb.connect(str(settings.database), read_only=True)
     try:

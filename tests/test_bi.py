@@ -279,7 +279,7 @@ def dbt_docs(pipeline) -> Path:
     inbox, warehouse, _marts, _ = pipeline
     settings = settings_from_env().with_paths(inbox, warehouse)
     started = time.perf_counter()
-    folder = generate_dbt_docs(settings.layout.dbt_docs_dir, settings.dbt_vars())
+    folder = generate_dbt_docs(settings.layout.dbt_docs_dir, settings.dbt_vars(), settings.database)
     print(f"dbt docs generate: {time.perf_counter() - started:.1f} s")
     return folder
 

@@ -71,8 +71,7 @@ def test_broken_rules_fail_naming_model_rule_column_and_rows(tmp_path):
     selection = ["dim_omraade,test_name:kolonneregler", "fct_aktiviteter,test_name:kolonneregler",
                  "stg_tryghedsplan__aktiviteter,test_name:kolonneadvarsler"]
     target = tmp_path / "target"
-    invoke(["test", "--quiet", "--select", *selection], {**Settings().dbt_vars(), "database": str(db)},
-           target_path=target)
+    invoke(["test", "--quiet", "--select", *selection], Settings().dbt_vars(), target_path=target, database=db)
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))["nodes"]
     results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
     messages = {}

@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from assets.foundation.settings import WarehouseLayout
 from tests.conftest import current_release
 
 YEARS = (2023, 2025)
@@ -97,7 +98,7 @@ def _refresh_and_compare(inbox: Path, incremental: Path, full: Path) -> tuple[se
     winners = "select journalnr, kildefil, kildelinje from intermediate.int_anmeldelser_dedupliceret"
     kept = _query(incremental, winners)
     _run("run", "--inbox", str(inbox), "--warehouse", str(incremental))
-    results = json.loads(Path("dbt_project/target/run_results.json").read_text())
+    results = json.loads((WarehouseLayout(incremental).dbt_target / "run_results.json").read_text())
     _run("run", "--fuld", "--inbox", str(inbox), "--warehouse", str(full))
     a, b = _marts(incremental), _marts(full)
     assert a.keys() == b.keys()

@@ -27,8 +27,8 @@ from assets.foundation.dbt_project import project_fingerprint
 STATE_SCHEMA = "intermediate"
 STATE_TABLE = "int_anmeldelser_grundlag"
 # vars that do not shape the police tables: the window (every build refreshes the reports by delivery,
-# whatever its years) and where the database lies
-_WINDOW_VARS = ("fra_aar", "til_aar", "database")
+# whatever its years); where the database lies is no var (Settings.dbt_vars)
+_WINDOW_VARS = ("fra_aar", "til_aar")
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,13 @@ class WarehouseLayout:
         return self.root / "logs"
 
     @property
+    def dbt_target(self) -> Path:
+        """dbt's target folder for this warehouse's builds (the parsed manifest, compiled SQL,
+        run_results.json): a run's own, so runs into different warehouses never share one
+        (dbt_project/target holds only the prepared manifest)."""
+        return self.root / ".dbt" / "target"
+
+    @property
     def dagster_home(self) -> Path:
         """The warehouse's own Dagster instance: `tryghed run` records here, `make ui` reads it."""
         return self.root / ".dagster"
@@ -165,13 +172,14 @@ class Settings:
         }
 
     def dbt_vars(self, years: tuple[int, int] | None = None) -> dict[str, object]:
-        """What dbt gets as `--vars`: the thresholds, the working database and the run's window of years.
+        """What dbt gets as `--vars`: the thresholds and the run's window of years (the working database
+        is passed beside them: assets.foundation.dbt_project.invoke).
 
-        Vars take part in dbt's partial-parse check, so a run whose window differs from the previous
-        invocation's parses the project again (~3 s); `tryghed run` always passes the whole range.
+        Vars take part in dbt's partial-parse check, so a run whose vars differ from the prepared manifest's
+        parses the project again (~3 s); `tryghed run` always passes the whole range, as the preparation does.
         """
         first, last = years or (self.foerste_aar, 9999)
-        return {**self.thresholds(), "database": str(self.database), "fra_aar": first, "til_aar": last}
+        return {**self.thresholds(), "fra_aar": first, "til_aar": last}
 
     def with_paths(self, inbox: Path | str | None = None, warehouse: Path | str | None = None,
                    partnerskaber: Path | str | None = None, partnerskab: str | None = None) -> Settings:

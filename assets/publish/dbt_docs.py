@@ -2,8 +2,8 @@
 description, the lineage graph and the exposures (the yearly status, the BI catalog).
 
 dbt runs in this process (assets.foundation.dbt_project.invoke), like the build, against the working
-database after the build. Its own target folder (a temporary one) keeps the build's target/ untouched; the
-build's partial-parse file is copied in first, so dbt does not parse the whole project again. `--static`
+database after the build. Its own target folder (a temporary one) keeps the build's untouched; invoke's
+parse starts from the prepared partial-parse file, so dbt does not parse the whole project again. `--static`
 writes static_index.html, one self-contained page (manifest and catalog inlined) that opens from file://;
 index.html with manifest.json and catalog.json is the usual site (it needs a web server: browsers refuse
 to fetch the JSON from file://). `--no-compile` skips compiling every model's SQL: the catalog (the
@@ -16,11 +16,10 @@ Layout:
 """
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
-from assets.foundation.dbt_project import TARGET, invoke
+from assets.foundation.dbt_project import invoke
 
 DOCS_FILES = ("static_index.html", "index.html", "manifest.json", "catalog.json")
 
@@ -29,27 +28,22 @@ class DbtDocsError(Exception):
     """dbt docs generate failed."""
 
 
-def generate_dbt_docs(out_dir: Path, vars_: dict) -> Path:
-    """Run `dbt docs generate` in-process; write the docs into `out_dir` and return it.
+def generate_dbt_docs(out_dir: Path, vars_: dict, database: Path) -> Path:
+    """Run `dbt docs generate` in-process on the working `database`; write the docs into `out_dir` and
+    return it.
 
-    `vars_` must be the build's vars (Settings.dbt_vars, with the run's years), which also name the
-    working database, so dbt can reuse the build's partial parse. Each file is written aside and moved
-    into place, so a reader never sees half a file.
+    `vars_` should be the build's vars (Settings.dbt_vars, with the run's years), so dbt's parse finds the
+    prepared partial parse valid. Each file is written aside and moved into place, so a reader never sees
+    half a file.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".dbt_docs_", dir=out_dir) as tmp:
         target = Path(tmp)
-        partial = TARGET / "partial_parse.msgpack"
-        if partial.exists():
-            shutil.copy2(partial, target / partial.name)
-        # `docs generate --no-compile` does not write manifest.json (which --static inlines), so parse
-        # first (partial: only changed files) and hand the parsed manifest on, so it is not parsed twice
-        parsed = invoke(["parse", "--quiet"], vars_, target_path=target)
-        if not parsed.success:
-            raise DbtDocsError(f"dbt parse failed: {parsed.exception}")
+        # `docs generate --no-compile` does not write manifest.json (which --static inlines): invoke's parse
+        # (partial: only changed files) writes it into the same target first
         result = invoke(["docs", "generate", "--quiet", "--static", "--no-compile"], vars_, target_path=target,
-                        manifest=parsed.result)
+                        database=database)
         if not result.success:
             raise DbtDocsError(f"dbt docs generate failed: {result.exception}")
         missing = [name for name in DOCS_FILES if not (target / name).is_file()]
