@@ -1,5 +1,5 @@
-"""The `tryghed` command line (entry point `orchestration.cli:main`)."""
+"""The `tryghed` command line (console script `orchestration.cli:console`; tests call `main`)."""
 
-from orchestration.cli.main import main
+from orchestration.cli.main import console, main
 
-__all__ = ["main"]
+__all__ = ["console", "main"]

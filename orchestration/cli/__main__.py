@@ -1,7 +1,5 @@
 """`python -m orchestration.cli ...` is `tryghed ...`."""
 
-import sys
+from orchestration.cli.main import console
 
-from orchestration.cli.main import main
-
-sys.exit(main())
+console()
