@@ -125,6 +125,7 @@ def dbt_build(context: dg.AssetExecutionContext, vars_: dict, full_refresh: bool
             outcome["result"] = invoke(
                 ["build", "--quiet", *(["--full-refresh"] if full_refresh else []), *selection],
                 vars_, target_path=target_path, database=database, callbacks=[on_event],
+                ahead=context.run.run_id,  # parsed while the raw stage was validated (quality_checks)
             )
         except BaseException as exc:  # surfaced in the Dagster step below
             outcome["error"] = exc

@@ -57,9 +57,9 @@ def build_dbt_docs_asset(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
     )
     def dbt_dokumentation(context: dg.AssetExecutionContext, tryghed: TryghedResource) -> dg.MaterializeResult:
         settings = tryghed.settings()
-        # the build's vars (same years), so dbt's parse finds the prepared partial parse valid
+        # the build's vars (same years) and its parsed manifest (parsed while the raw stage was validated)
         vars_ = settings.dbt_vars(years_from_tags(context.run.tags))
-        folder = generate_dbt_docs(settings.layout.dbt_docs_dir, vars_, settings.database)
+        folder = generate_dbt_docs(settings.layout.dbt_docs_dir, vars_, settings.database, ahead=context.run.run_id)
         context.log.info(f"dbt docs: {folder / 'static_index.html'}")
         return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(folder / "static_index.html"))})
 

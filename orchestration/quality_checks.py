@@ -19,6 +19,7 @@ from pathlib import Path
 import dagster as dg
 
 from assets.foundation.database import connect
+from assets.foundation.dbt_project import parse_ahead
 from assets.ingest.contract import ContractError
 from expectations.naming import CONTRACT_CHECK, check_names
 from expectations.record import write_records
@@ -26,6 +27,7 @@ from expectations.results import TableResult
 from expectations.suites import MART, RAW, SUITES, Suite
 from expectations.worker import ValidationWorker
 from orchestration.dbt_assets import tryghed_dbt_assets
+from orchestration.partitions import years_from_tags
 from orchestration.resources import TryghedResource
 
 
@@ -81,6 +83,9 @@ def _validate(
     root = settings.layout.quality_docs_dir
     site = root / stage
     worker = ValidationWorker.get(settings.layout.logs_dir)
+    if stage == "raw":  # dbt parses the project for the run's build while the worker validates (~2 s)
+        vars_ = settings.dbt_vars(years_from_tags(context.run.tags))
+        parse_ahead(context.run.run_id, vars_, settings.layout.dbt_target)
     # the raw stage's Data Docs are built while dbt starts (when everything passed: expectations/worker.py)
     results = worker.validate(settings.database, [s.table for s in suites], site, settings.thresholds(),
                               docs_index=(root, DOCS_SITES), docs_later=stage == "raw")

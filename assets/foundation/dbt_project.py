@@ -24,7 +24,9 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from functools import cache
 from pathlib import Path
 
@@ -102,14 +104,63 @@ def dbt_args(vars_: dict, target_path: Path, database: Path | None = None,
             "--no-send-anonymous-usage-stats"]
 
 
+# A parse started ahead of its commands (parse_ahead), under the caller's key (a run): at most one at a time
+_ahead: dict[str, tuple[tuple, Future]] = {}
+
+
+def parse_ahead(key: str, vars_: dict, target_path: Path) -> None:
+    """Start, in a background thread, the parse a coming `invoke(..., ahead=key)` with the same vars and
+    target folder will need.
+
+    The first dbt parse in a process costs ~2 s (dbt loads its adapter, its macros and the partial-parse
+    file) and needs no database, so a caller that is about to wait on another process (the raw stage's
+    Great Expectations validation, in its worker) starts it here and the parse costs the run nothing.
+    Every later command under the same key takes the same parsed manifest (a run's build, then its docs:
+    nothing of the project changes within a run). A new call drops the one before.
+    """
+    _ahead.clear()
+    future: Future = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(parse(vars_, target_path))
+        except BaseException as exc:  # raised again by the command that takes it
+            future.set_exception(exc)
+
+    _ahead[key] = (_ahead_key(vars_), future)
+    threading.Thread(target=run, name="dbt-parse-ahead", daemon=True).start()
+
+
+def _ahead_key(vars_: dict, target_path: Path | None = None) -> tuple:
+    return json.dumps(vars_, sort_keys=True), str(Path(SEEDS_DIR).resolve())
+
+
+def _parsed_ahead(key: str, vars_: dict, target_path: Path):
+    """The manifest parsed ahead under `key` for these vars and seeds, with its manifest.json in
+    `target_path` (dbt's docs inline it from there); None when there is none, or it failed (the command
+    then parses again and returns dbt's own failure)."""
+    entry = _ahead.get(key)
+    if entry is None or entry[0] != _ahead_key(vars_):
+        return None
+    parsed = entry[1].result()
+    if not parsed.success:
+        del _ahead[key]
+        return None
+    if not (Path(target_path) / "manifest.json").is_file():
+        Path(target_path).mkdir(parents=True, exist_ok=True)
+        parsed.result.write(str(Path(target_path) / "manifest.json"))
+    return parsed.result
+
+
 def invoke(command: Sequence[str], vars_: dict, *, target_path: Path, database: Path | None = None,
-           callbacks: list[Callable] | None = None, manifest=None):
+           callbacks: list[Callable] | None = None, manifest=None, ahead: str | None = None):
     """Run one dbt command in this process and release the database afterwards. Returns dbt's result.
 
     `target_path` is the command's own folder (never dbt_project/target), `database` the working database
-    (a warehouse's `tryghed.duckdb`). Unless a parsed `manifest` is given, the project is parsed first into
-    `target_path` without the database (`parse`), so the partial parse prepared in dbt_project/target holds
-    for every warehouse; a failed parse is returned as the command's result.
+    (a warehouse's `tryghed.duckdb`). Unless a parsed `manifest` is given, or was parsed ahead under the key
+    `ahead` (parse_ahead), the project is parsed first into `target_path` without the database (`parse`),
+    so the partial parse prepared in dbt_project/target holds for every warehouse; a failed parse is
+    returned as the command's result.
 
     dbt-duckdb keeps the database open for the process; releasing it lets the next step (publishing,
     the next run's loaders) open the file.
@@ -123,6 +174,8 @@ def invoke(command: Sequence[str], vars_: dict, *, target_path: Path, database: 
         # which does not see the file, names it after the profile's default
         raise DbtError(f"the working database must be called {_DATABASE_NAME}.duckdb, not {Path(database).name}")
     try:
+        if manifest is None and ahead is not None:
+            manifest = _parsed_ahead(ahead, vars_, target_path)
         if manifest is None:
             parsed = parse(vars_, target_path)
             if not parsed.success:
