@@ -11,10 +11,10 @@ Protocol: one JSON request per line on stdin, one JSON answer per line on the wo
 warnings, and any traceback) goes to `<warehouse>/logs/gx_worker.log` when the run names its log folder;
 a failed validation's traceback also travels back in the answer, so the run saves it with its own.
 
-Data Docs: a request may let the worker answer before it builds the stage's site (`docs_later`, the raw
-stage: dbt runs next and reads no page; ~0.3-0.5 s of the step at any size). It does so only when every
+Data Docs: a request may let the worker answer before it builds the stage's site (`docs_later`: both
+stages; no step of the run reads a page; ~0.3-0.5 s of each step at any size). It does so only when every
 table passed, so a failure's pages are there when the run reports it; the next request is read after the
-site is built, and at the end of the run the parent waits for the worker (`stop`) before it leaves.
+site is built, and `tryghed run` waits for them (`finish_docs`) before it reports the run.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ class ValidationWorker:
 
     def __init__(self, log_dir: Path | None = None) -> None:
         self.last_timings: dict[str, float] = {}
+        self.docs_pending = False  # a request may have left Data Docs to build after its answer
         self.log_path = Path(log_dir) / "gx_worker.log" if log_dir else None
         if self.log_path is not None:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -94,6 +95,7 @@ class ValidationWorker:
                 raise ValidationError(f"the Great Expectations worker stopped: {exc}") from None
         if not line:
             raise ValidationError("the Great Expectations worker stopped without an answer")
+        self.docs_pending = self.docs_pending or (docs_later and docs_dir is not None)
         answer = json.loads(line)
         if not answer["ok"]:
             trace = answer.get("traceback") or ""
@@ -104,6 +106,26 @@ class ValidationWorker:
             table: TableResult(**{**r, "outcomes": [Outcome(**o) for o in r["outcomes"]]})
             for table, r in answer["results"].items()
         }
+
+    @classmethod
+    def finish_docs(cls) -> None:
+        """Wait until the running worker (if any) has built every Data Docs site it answered before
+        building (a request is read only after them): the run's pages are all there when this returns."""
+        worker = cls._current
+        if worker is not None and worker.docs_pending:
+            worker.wait_idle()
+
+    def wait_idle(self) -> None:
+        self.docs_pending = False
+        if self.process.poll() is not None:
+            return
+        with self._lock:
+            try:
+                self.process.stdin.write(json.dumps({"idle": True}) + "\n")
+                self.process.stdin.flush()
+                self.process.stdout.readline()
+            except (BrokenPipeError, OSError):
+                pass  # a worker that died has nothing left to build
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -141,6 +163,10 @@ def serve() -> None:
     print(f"gx worker: Great Expectations imported in {ready:.1f} s", file=sys.stderr, flush=True)
     for line in sys.stdin:
         request = json.loads(line)
+        if request.get("idle"):  # read only once the previous request's Data Docs are built
+            protocol.write(json.dumps({"ok": True, "results": {}}) + "\n")
+            protocol.flush()
+            continue
         received = time.perf_counter()
         later = None
         try:

@@ -86,9 +86,9 @@ def _validate(
     if stage == "raw":  # dbt parses the project for the run's build while the worker validates (~2 s)
         vars_ = settings.dbt_vars(years_from_tags(context.run.tags))
         parse_ahead(context.run.run_id, vars_, settings.layout.dbt_target)
-    # the raw stage's Data Docs are built while dbt starts (when everything passed: expectations/worker.py)
+    # a passing stage's Data Docs are built while the run goes on (dbt, publishing: expectations/worker.py)
     results = worker.validate(settings.database, [s.table for s in suites], site, settings.thresholds(),
-                              docs_index=(root, DOCS_SITES), docs_later=stage == "raw")
+                              docs_index=(root, DOCS_SITES), docs_later=True)
     # what passed is recorded, so the next run validates only what changed (expectations/record.py)
     passed = [r.record for r in results.values() if r.record is not None and r.passed]
     if passed:

@@ -118,7 +118,7 @@ def execute(settings, years: tuple[int, int] | None = None, full_refresh: bool =
     """
     import contextlib
 
-    from expectations.worker import prewarm
+    from expectations.worker import ValidationWorker, prewarm
 
     log_dir = settings.layout.logs_dir
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -154,6 +154,7 @@ def execute(settings, years: tuple[int, int] | None = None, full_refresh: bool =
     finally:
         instance.dispose()
         _finish_pdfs()
+        ValidationWorker.finish_docs()  # the Data Docs built after the checks' answers
     return result, handler
 
 
