@@ -5,7 +5,7 @@ import dagster as dg
 from orchestration.ownership import OWNERS, code_version
 from orchestration.resources import TryghedResource
 
-# "true": the run's caller waits for the PDFs after the run (assets.report.build.finish_prints), so the step
+# "true": the run's caller waits for the PDFs after the run (assets.report.pdf.finish_prints), so the step
 # does not: `tryghed run` sets it, and Chromium prints while the dbt docs are written
 PDF_AFTER_RUN_TAG = "tryghed/pdf_efter_koerslen"
 

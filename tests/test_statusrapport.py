@@ -220,14 +220,14 @@ def test_built_from_the_published_folder_alone(report, tmp_path):
 def test_without_a_working_chromium_the_pdf_is_skipped_with_one_warning(report, tmp_path, monkeypatch, capsys,
                                                                         browser):
     """Never a failed report and never a PDF without the notes: one warning line, and an older PDF removed."""
-    import assets.report.build as build
+    import assets.report.pdf as pdf
 
     _warehouse, marts, year, _path, _html, page = report
     if browser == "missing":
-        monkeypatch.setattr(build, "CHROMIUM", tmp_path / "ingen" / "chromium")
-        monkeypatch.setattr(build.shutil, "which", lambda _name: None)
+        monkeypatch.setattr(pdf, "CHROMIUM", tmp_path / "ingen" / "chromium")
+        monkeypatch.setattr(pdf.shutil, "which", lambda _name: None)
     else:
-        monkeypatch.setattr(build, "CHROMIUM", Path("/bin/false"))
+        monkeypatch.setattr(pdf, "CHROMIUM", Path("/bin/false"))
     out = tmp_path / "ud"
     out.mkdir()
     (out / f"status_{year}.pdf").write_bytes(b"%PDF-1.4 an older PDF without the notes")

@@ -11,10 +11,7 @@ from __future__ import annotations
 import base64
 import io
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +19,9 @@ from pathlib import Path
 from assets.foundation import formatting as fmt
 from assets.report import charts, content, kort, template
 from assets.report.data import CRIME_TOTAL, ReportData, load, partnership_codes
+from assets.report.pdf import PdfPrint, finish_later, print_pdf
 
 DPI = 100
-CHROMIUM = Path("/usr/bin/chromium")  # Debian's package (`make run` and `make test` install it when missing)
-PRINT_TIMEOUT_S = 180
 
 
 @dataclass(frozen=True)
@@ -38,17 +34,13 @@ class EncodedFigure:
     caption: str
 
 
-# PDFs still printing after build_reports(..., wait=False) returned; finish_prints waits for them
-_PRINTING: list[PdfPrint] = []
-
-
 def build_reports(marts_dir: Path, year: int, out_dir: Path, *, pdf: bool = True,
                   partnerskab: str | None = None, warn: Callable[[str], None] | None = None,
                   wait: bool = True) -> list[Path]:
     """One report per partnership of the release (or only `partnerskab`), each in `out_dir/<code>/`.
 
     Each page prints to PDF while the next one's figures are drawn. With `wait=False` the last prints go on
-    after this returns, and the caller must call `finish_prints` (`tryghed run` does, after the run's
+    after this returns, and the caller must call `pdf.finish_prints` (`tryghed run` does, after the run's
     last step, so Chromium works while the dbt docs are written).
     """
     codes = [partnerskab.upper()] if partnerskab else partnership_codes(Path(marts_dir))
@@ -58,20 +50,13 @@ def build_reports(marts_dir: Path, year: int, out_dir: Path, *, pdf: bool = True
         paths.append(build_report(marts_dir, year, Path(out_dir) / code, pdf=False, partnerskab=code))
         if pdf:
             printing.append(PdfPrint(paths[-1], paths[-1].with_suffix(".pdf")))
-    _PRINTING.extend(printing)
     if wait:
-        for problem in finish_prints():
-            (warn or _warn)(problem)
+        for job in printing:
+            if problem := job.finish():
+                (warn or _warn)(problem)
+    else:
+        finish_later(printing)
     return paths
-
-
-def finish_prints() -> list[str]:
-    """Wait for every PDF still printing; the warning line of each one that could not be printed."""
-    problems = []
-    while _PRINTING:
-        if problem := _PRINTING.pop(0).finish():
-            problems.append(problem)
-    return problems
 
 
 def build_report(marts_dir: Path, year: int, out_dir: Path, *, pdf: bool = True,
@@ -120,78 +105,6 @@ def build_report(marts_dir: Path, year: int, out_dir: Path, *, pdf: bool = True,
     if pdf and (problem := print_pdf(path, path.with_suffix(".pdf"))):
         (warn or _warn)(problem)
     return path
-
-
-def find_chromium() -> Path | None:
-    """Debian's /usr/bin/chromium, or a `chromium` on PATH; None when there is none."""
-    if CHROMIUM.exists():
-        return CHROMIUM
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    return Path(found) if found else None
-
-
-def print_pdf(html: Path, pdf: Path) -> str | None:
-    """Print the page `html` to `pdf` with headless Chromium (offline: no name resolves).
-
-    Returns None when the PDF was written, else the reason as one line; then no PDF is left at `pdf`
-    (an earlier one would not match the page).
-    """
-    return PdfPrint(html, pdf).finish()
-
-
-class PdfPrint:
-    """One page being printed by Chromium in the background: started at once, `finish` waits for it.
-
-    Chromium takes ~1.5 s a page, mostly its own start; build_reports starts a partnership's print as soon as
-    its page is written and draws the next partnership's figures meanwhile.
-    """
-
-    def __init__(self, html: Path, pdf: Path) -> None:
-        self.html, self.pdf = Path(html), Path(pdf)
-        self.tmp = self.pdf.with_name(f".{self.pdf.name}.ny")
-        self.process: subprocess.Popen | None = None
-        self.failed: str | None = None
-        self.profile: tempfile.TemporaryDirectory | None = None
-        chromium = find_chromium()
-        if chromium is None:
-            self.failed = "Chromium mangler (installér Debian-pakken chromium; `make run` gør det)"
-            return
-        self.tmp.unlink(missing_ok=True)
-        self.profile = tempfile.TemporaryDirectory(prefix="tryghed-chromium-")
-        command = [
-            str(chromium), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={self.profile.name}",
-            "--host-resolver-rules=MAP * ~NOTFOUND", f"--print-to-pdf={self.tmp}", "--no-pdf-header-footer",
-            self.html.resolve().as_uri(),
-        ]
-        try:
-            self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        except OSError as error:
-            self.failed = f"Chromium kunne ikke udskrive siden ({error})"
-
-    def finish(self) -> str | None:
-        """None when the PDF was written, else the warning line (and no PDF is left at `pdf`)."""
-        if self.process is not None:
-            try:
-                _, stderr = self.process.communicate(timeout=PRINT_TIMEOUT_S)
-                last = ((stderr or "").strip().splitlines() or [""])[-1][:200]
-                code = self.process.returncode
-                problem = code != 0 and f"kode {code}{': ' if last else ''}{last}"
-            except subprocess.TimeoutExpired as error:
-                self.process.kill()
-                self.process.communicate()
-                problem = str(error)
-            finally:
-                self.profile.cleanup()
-            if not problem and self.tmp.exists() and self.tmp.read_bytes()[:5] == b"%PDF-":
-                os.replace(self.tmp, self.pdf)
-                return None
-            self.tmp.unlink(missing_ok=True)
-            self.failed = f"Chromium kunne ikke udskrive siden ({problem or 'ingen PDF skrevet'})"
-        removed = self.pdf.exists()
-        self.pdf.unlink(missing_ok=True)
-        return (f"statusrapport: advarsel: {self.failed}; PDF'en {self.pdf.name} er ikke skrevet"
-                f"{' (den forrige er fjernet)' if removed else ''}, HTML-udgaven er {self.html}")
 
 
 def _warn(message: str) -> None:

@@ -161,7 +161,7 @@ def execute(settings, years: tuple[int, int] | None = None, full_refresh: bool =
 def _finish_pdfs() -> None:
     """Wait for the status reports' PDFs, which print while the run's last steps go on; one warning line for
     each that could not be printed (as the report step itself would print it)."""
-    build = sys.modules.get("assets.report.build")  # loaded only if the run drew a report
-    if build is not None:
-        for problem in build.finish_prints():
-            print(problem, file=sys.stderr, flush=True)
+    from assets.report.pdf import finish_prints  # Chromium's processes only: nothing of the drawing
+
+    for problem in finish_prints():
+        print(problem, file=sys.stderr, flush=True)
