@@ -2,4 +2,5 @@
 
 from orchestration.cli.main import console
 
-console()
+if __name__ == "__main__":  # not when a spawned process (the report's second drawer) imports it
+    console()
