@@ -13,6 +13,8 @@ Data Docs: `<warehouse>/docs/quality/index.html` links the raw and the mart stag
 worker writes it after building a stage's site.
 """
 
+import importlib
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -83,6 +85,8 @@ def _validate(
     root = settings.layout.quality_docs_dir
     site = root / stage
     worker = ValidationWorker.get(settings.layout.logs_dir)
+    if stage == "marts":  # the report's drawing modules (matplotlib) load while the worker validates
+        threading.Thread(target=importlib.import_module, args=("assets.report.build",), daemon=True).start()
     if stage == "raw":  # dbt parses the project for the run's build while the worker validates (~2 s)
         vars_ = settings.dbt_vars(years_from_tags(context.run.tags))
         parse_ahead(context.run.run_id, vars_, settings.layout.dbt_target)
