@@ -14,7 +14,7 @@ from assets.foundation.settings import Settings
 def test_a_parse_started_ahead_serves_its_runs_commands_only(tmp_path, monkeypatch):
     vars_ = Settings().dbt_vars()
     dbt_project.parse_ahead("run-1", vars_, tmp_path / "parsed")
-    parsed = dbt_project._ahead["run-1"][1].result()
+    parsed = dbt_project._ahead[2].result()
     assert parsed.success, parsed.exception
 
     def no_parse(*args, **kwargs):
@@ -39,5 +39,5 @@ def test_a_parse_started_ahead_serves_its_runs_commands_only(tmp_path, monkeypat
     # a new run's parse drops the one before
     monkeypatch.undo()
     dbt_project.parse_ahead("run-3", vars_, tmp_path / "parsed3")
-    assert list(dbt_project._ahead) == ["run-3"]
-    dbt_project._ahead["run-3"][1].result()
+    assert dbt_project._ahead[0] == "run-3"
+    dbt_project._ahead[2].result()

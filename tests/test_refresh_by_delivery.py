@@ -40,30 +40,29 @@ def _run(*args: str) -> None:
 
 
 def _marts(warehouse: Path) -> dict[str, pd.DataFrame]:
+    """The published marts (Parquet) of the warehouse's current release."""
     from assets.foundation.dbt_project import mart_names
 
-    marts = {}
-    for mart in mart_names():
-        df = pd.read_parquet(current_release(warehouse) / f"{mart}.parquet")
-        df = df.drop(columns=[c for c in TIMESTAMPS if c in df.columns])
-        marts[mart] = df.sort_values(list(df.columns)).reset_index(drop=True)
-    return marts
+    return {mart: _comparable(pd.read_parquet(current_release(warehouse) / f"{mart}.parquet"))
+            for mart in mart_names()}
 
 
 def _database_marts(warehouse: Path) -> dict[str, pd.DataFrame]:
-    """The marts as the database holds them, in the published Parquet's types (publishing copies them)."""
+    """The marts as the database holds them, through Arrow as publishing writes them."""
     from assets.foundation.dbt_project import mart_names
 
     con = duckdb.connect(str(warehouse / "tryghed.duckdb"), read_only=True)
     try:
-        marts = {}
-        for mart in mart_names():
-            df = con.execute(f"select * from marts.{mart}").fetch_arrow_table().to_pandas()
-            df = df.drop(columns=[c for c in TIMESTAMPS if c in df.columns])
-            marts[mart] = df.sort_values(list(df.columns)).reset_index(drop=True)
-        return marts
+        return {mart: _comparable(con.execute(f"select * from marts.{mart}").fetch_arrow_table().to_pandas())
+                for mart in mart_names()}
     finally:
         con.close()
+
+
+def _comparable(df: pd.DataFrame) -> pd.DataFrame:
+    """Without run timestamps, in one row order."""
+    df = df.drop(columns=[c for c in TIMESTAMPS if c in df.columns])
+    return df.sort_values(list(df.columns)).reset_index(drop=True)
 
 
 def _rebuild_fully(inbox: Path, incremental: Path, full: Path) -> None:

@@ -104,21 +104,22 @@ def dbt_args(vars_: dict, target_path: Path, database: Path | None = None,
             "--no-send-anonymous-usage-stats"]
 
 
-# A parse started ahead of its commands (parse_ahead), under the caller's key (a run): at most one at a time
-_ahead: dict[str, tuple[tuple, Future]] = {}
+# The parse started ahead of a run's commands (parse_ahead): (the caller's key, the vars and seeds it was
+# parsed with, dbt's result to come); one at a time
+_ahead: tuple[str, tuple, Future] | None = None
 
 
 def parse_ahead(key: str, vars_: dict, target_path: Path) -> None:
-    """Start, in a background thread, the parse a coming `invoke(..., ahead=key)` with the same vars and
-    target folder will need.
+    """Start, in a background thread, the parse that coming `invoke(..., ahead=key)` calls with the same
+    vars (and seeds folder) will take instead of parsing themselves.
 
     The first dbt parse in a process costs ~2 s (dbt loads its adapter, its macros and the partial-parse
     file) and needs no database, so a caller that is about to wait on another process (the raw stage's
     Great Expectations validation, in its worker) starts it here and the parse costs the run nothing.
     Every later command under the same key takes the same parsed manifest (a run's build, then its docs:
-    nothing of the project changes within a run). A new call drops the one before.
+    nothing of the project changes within a run). A new call replaces the one before.
     """
-    _ahead.clear()
+    global _ahead
     future: Future = Future()
 
     def run() -> None:
@@ -127,11 +128,11 @@ def parse_ahead(key: str, vars_: dict, target_path: Path) -> None:
         except BaseException as exc:  # raised again by the command that takes it
             future.set_exception(exc)
 
-    _ahead[key] = (_ahead_key(vars_), future)
+    _ahead = (key, _parsed_with(vars_), future)
     threading.Thread(target=run, name="dbt-parse-ahead", daemon=True).start()
 
 
-def _ahead_key(vars_: dict, target_path: Path | None = None) -> tuple:
+def _parsed_with(vars_: dict) -> tuple:
     return json.dumps(vars_, sort_keys=True), str(Path(SEEDS_DIR).resolve())
 
 
@@ -139,12 +140,12 @@ def _parsed_ahead(key: str, vars_: dict, target_path: Path):
     """The manifest parsed ahead under `key` for these vars and seeds, with its manifest.json in
     `target_path` (dbt's docs inline it from there); None when there is none, or it failed (the command
     then parses again and returns dbt's own failure)."""
-    entry = _ahead.get(key)
-    if entry is None or entry[0] != _ahead_key(vars_):
+    global _ahead
+    if _ahead is None or _ahead[:2] != (key, _parsed_with(vars_)):
         return None
-    parsed = entry[1].result()
+    parsed = _ahead[2].result()
     if not parsed.success:
-        del _ahead[key]
+        _ahead = None
         return None
     if not (Path(target_path) / "manifest.json").is_file():
         Path(target_path).mkdir(parents=True, exist_ok=True)
